@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: GPL-2.0
+# The RCU table-free appliance: config -> patches -> UML kernel + walker
+# module -> initramfs -> run / test / gdb. Every stage is its own target.
+
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+BUILD := $(CURDIR)/build
+
+# User-facing variables (README: "Make variables")
+KSRC ?=
+KASAN ?= 0
+MEM ?= 256M
+ARGS ?=
+TESTS ?=
+JOBS ?= $(shell nproc)
+GDB_ARGS ?=
+
+DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
+DEBIAN_TREE := $(BUILD)/linux-source-6.12
+PATCHES := $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
+FRAGMENTS := $(sort $(wildcard $(CURDIR)/kernel-config/[0-9]*.config))
+
+ifeq ($(KSRC),)
+KTREE := $(DEBIAN_TREE)
+KTREE_READY := $(DEBIAN_TREE)/.appliance-patched
+KOBJ := $(BUILD)/kernel
+else
+KTREE := $(abspath $(KSRC))
+KTREE_READY := $(BUILD)/.ksrc-checked
+KOBJ := $(BUILD)/kernel-ksrc
+endif
+ifeq ($(KASAN),1)
+FRAGMENTS += $(CURDIR)/kernel-config/kasan.config
+KOBJ := $(KOBJ)-kasan
+else ifneq ($(KASAN),0)
+$(error KASAN=$(KASAN): use KASAN=1 for the KASAN kernel or leave it unset)
+endif
+
+LINUX := $(KOBJ)/linux
+KMAKE := $(MAKE) -C $(KTREE) O=$(KOBJ) ARCH=um -j$(JOBS)
+WALKER_SRC := $(wildcard $(CURDIR)/walker/*.c $(CURDIR)/walker/*.h) $(CURDIR)/walker/Kbuild
+WALKER_OBJ := $(KOBJ)/walker
+WALKER_KO := $(WALKER_OBJ)/table_walker.ko
+# One program per *_storm.c; storm_*.c is the library every storm links.
+STORM_LIB := $(wildcard $(CURDIR)/rootfs/storms/storm_*.c)
+STORM_HDR := $(wildcard $(CURDIR)/rootfs/storms/*.h)
+STORM_BIN := $(patsubst $(CURDIR)/rootfs/storms/%.c,$(BUILD)/rootfs/bin/%,$(wildcard $(CURDIR)/rootfs/storms/*_storm.c))
+ROOTFS_FILES := $(shell find $(CURDIR)/rootfs/etc $(CURDIR)/rootfs/sbin -type f)
+INITRAMFS := $(KOBJ)/initramfs.cpio
+RESULTS := $(BUILD)/results
+
+BUILD_PACKAGES := gcc:gcc make:make flex:flex bison:bison bc:bc xz-utils:xz \
+	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h
+ROOTFS_PACKAGES := busybox-static:/bin/busybox
+TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout
+GDB_PACKAGES := gdb:gdb python3:python3
+
+.PHONY: all
+all: kernel rootfs
+
+# --- host packages -----------------------------------------------------------
+.PHONY: packages
+packages:
+	@$(CURDIR)/scripts/need-packages.sh packages $(BUILD_PACKAGES) $(ROOTFS_PACKAGES) $(TEST_PACKAGES)
+
+$(BUILD)/.packages-build:
+	@$(CURDIR)/scripts/need-packages.sh kernel $(BUILD_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
+# --- kernel source -----------------------------------------------------------
+# Unpacked once and never overwritten: edits made in it are what the next
+# build tests. make distclean removes it.
+$(DEBIAN_TREE)/.appliance-unpacked: | $(BUILD)/.packages-build
+	@echo "  UNPACK  $(DEBIAN_TARBALL) -> $(DEBIAN_TREE)"
+	@if [ -e $(DEBIAN_TREE)/Makefile ]; then \
+		echo "make: $(DEBIAN_TREE) exists but was not fully unpacked; remove it (make distclean) and retry." >&2; exit 1; fi
+	@mkdir -p $(BUILD)
+	@tar -C $(BUILD) -xf $(DEBIAN_TARBALL)
+	@touch $@
+
+$(DEBIAN_TREE)/.appliance-patched: | $(DEBIAN_TREE)/.appliance-unpacked
+	@$(CURDIR)/scripts/patch-tree.sh apply $(DEBIAN_TREE) $(PATCHES)
+	@touch $@
+
+# A tree the user names is never modified unless APPLY_PATCHES=1.
+$(BUILD)/.ksrc-checked: FORCE | $(BUILD)/.packages-build
+	@$(CURDIR)/scripts/check-ksrc.sh $(KTREE) $(if $(APPLY_PATCHES),apply,check) $(PATCHES)
+	@mkdir -p $(@D) && touch $@
+
+.PHONY: source
+source: $(KTREE_READY)
+
+# --- configuration -----------------------------------------------------------
+# Regenerated only when a fragment changes, so menuconfig edits survive.
+$(KOBJ)/.config: $(FRAGMENTS) $(CURDIR)/kernel-config/merge.sh | $(KTREE_READY)
+	@$(CURDIR)/kernel-config/merge.sh $(KTREE) $(KOBJ) $(FRAGMENTS)
+
+.PHONY: config menuconfig
+config: $(KOBJ)/.config
+
+menuconfig: $(KOBJ)/.config
+	$(KMAKE) menuconfig
+
+# --- kernel and walker module ------------------------------------------------
+# kbuild decides what to rebuild: it always runs, and is quick when
+# nothing changed.
+.PHONY: kernel
+kernel: $(LINUX)
+
+$(LINUX): $(KOBJ)/.config FORCE
+	@echo "  KBUILD  $(KMAKE) all"
+	@$(KMAKE) all >$(KOBJ)/build.log 2>&1 || { tail -n 40 $(KOBJ)/build.log >&2; \
+		echo "make: the kernel build failed; whole log: $(KOBJ)/build.log" >&2; exit 1; }
+
+$(WALKER_KO): $(WALKER_SRC) $(LINUX)
+	@mkdir -p $(WALKER_OBJ)
+	@cp -p $(WALKER_SRC) $(WALKER_OBJ)/
+	@echo "  MODULE  $(MAKE) -C $(KOBJ) M=$(WALKER_OBJ) ARCH=um modules"
+	@$(MAKE) -C $(KOBJ) M=$(WALKER_OBJ) ARCH=um modules >$(WALKER_OBJ)/build.log 2>&1 || \
+		{ cat $(WALKER_OBJ)/build.log >&2; exit 1; }
+
+.PHONY: walker
+walker: $(WALKER_KO)
+
+# --- root filesystem ---------------------------------------------------------
+$(BUILD)/.packages-rootfs:
+	@$(CURDIR)/scripts/need-packages.sh rootfs $(ROOTFS_PACKAGES) $(BUILD_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/rootfs/bin/%: $(CURDIR)/rootfs/storms/%.c $(STORM_LIB) $(STORM_HDR) | $(BUILD)/.packages-rootfs
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -static -O2 -Wall -Wextra -Werror -pthread -o $@ $< $(STORM_LIB)
+
+$(INITRAMFS): $(STORM_BIN) $(WALKER_KO) $(ROOTFS_FILES) $(CURDIR)/rootfs/make-initramfs.sh | $(BUILD)/.packages-rootfs
+	@$(CURDIR)/rootfs/make-initramfs.sh $@ $(KOBJ)/usr/gen_init_cpio /bin/busybox \
+		$(CURDIR)/rootfs $(BUILD)/rootfs/bin $(WALKER_KO)
+
+.PHONY: rootfs storms
+rootfs: $(INITRAMFS)
+storms: $(STORM_BIN)
+
+# --- use ---------------------------------------------------------------------
+.PHONY: run
+run: $(INITRAMFS)
+	@$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
+
+.PHONY: test
+test: $(INITRAMFS) | $(BUILD)/.packages-test
+	@LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) ARGS="$(ARGS)" \
+		RESULTS=$(RESULTS) JOBS=$(JOBS) $(CURDIR)/tests/run.sh $(TESTS)
+
+$(BUILD)/.packages-test:
+	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
+# --- housekeeping ------------------------------------------------------------
+# clean keeps the unpacked (and perhaps edited) kernel tree; distclean
+# removes everything the build made.
+.PHONY: clean distclean
+clean:
+	@for k in $(wildcard $(BUILD)/kernel $(BUILD)/kernel-*); do \
+		echo "  CLEAN   $$k (keeps .config)"; \
+		$(MAKE) -s -C $$k ARCH=um clean; \
+		rm -rf $$k/walker $$k/initramfs.cpio $$k/initramfs.cpio.list; \
+	done
+	rm -rf $(BUILD)/rootfs $(BUILD)/results $(BUILD)/bench
+
+distclean:
+	rm -rf $(BUILD)
+
+.PHONY: FORCE
+FORCE:

@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot the appliance's UML kernel on its initramfs with the console on
+# this terminal; print the command first so it can be rerun by hand.
+#
+# usage: boot-guest.sh LINUX INITRAMFS MEM [KERNEL ARGS...]
+#   BOOT_WRAPPER (environment): a command to run the kernel under (gdb --args)
+set -eu
+
+linux=$1 initramfs=$2 mem=$3
+shift 3
+
+case $mem in
+[0-9]*[MG]) ;;
+*) echo "boot-guest: MEM=$mem is not a size like 256M or 1G." >&2; exit 2 ;;
+esac
+num=${mem%[MG]}
+case $num in *[!0-9]*) echo "boot-guest: MEM=$mem is not a size like 256M or 1G." >&2; exit 2 ;; esac
+mib=$num
+[ "${mem#"$num"}" = G ] && mib=$((num * 1024))
+if [ "$mib" -lt 64 ] || [ "$mib" -gt 16384 ]; then
+	echo "boot-guest: MEM=$mem is out of range: use 64M to 16G (default 256M)." >&2
+	exit 2
+fi
+for f in "$linux" "$initramfs"; do
+	[ -r "$f" ] || { echo "boot-guest: $f is missing: run make first." >&2; exit 2; }
+done
+
+# con0 on stdin/stdout and every other console discarded: UML would open
+# xterms for them. Nothing of the host is shared (no hostfs, no network).
+set -- "$linux" "mem=$mem" "initrd=$initramfs" con0=fd:0,fd:1 con=null "$@"
+echo "  BOOT    ${BOOT_WRAPPER:+$BOOT_WRAPPER }$*" >&2
+# shellcheck disable=SC2086 # the wrapper is a command line
+exec ${BOOT_WRAPPER:-} "$@"
