@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the expect suites: boot a guest, run commands in it,
+# read its counters, check them, power it off and give the runner a verdict.
+#
+# The runner (tests/run.sh) sets TEST_DIR, LINUX, INITRAMFS, MEM, ARGS and
+# BOOT_GUEST; everything a suite learns goes to files under TEST_DIR:
+#   console.log  the guest's whole console
+#   guest.pid    the UML process group, which the runner kills at the end
+#   counters     "key value" lines copied into build/results/summary.json
+
+package require Expect
+
+set test_name [file rootname [file tail $argv0]]
+set test_dir $env(TEST_DIR)
+set failures 0
+set guest_alive 0
+log_user 0
+match_max -d 4000000
+exp_internal 0
+
+# Exit codes as in kselftest: the runner maps them to TAP.
+array set exit_code {pass 0 fail 1 xfail 2 xpass 3 skip 4}
+
+proc note {msg} {
+	puts "$msg"
+	flush stdout
+}
+
+proc fail {msg} {
+	incr ::failures
+	note "FAIL: $msg"
+}
+
+proc pass {msg} {
+	note "ok: $msg"
+}
+
+# check EXPR MSG: evaluate EXPR in the caller; count a failure when false.
+proc check {expr msg} {
+	if {[uplevel 1 [list expr $expr]]} {
+		pass $msg
+		return 1
+	}
+	fail "$msg (failed: [uplevel 1 [list subst $expr]])"
+	return 0
+}
+
+proc guest_timeout {} {
+	if {[info exists ::env(GUEST_TIMEOUT)]} { return $::env(GUEST_TIMEOUT) }
+	return 30
+}
+
+# Boot a guest and wait for its shell; extra arguments go to the kernel.
+# appliance.batch asks rootfs/sbin/appliance-shell for a non-interactive
+# shell with terminal echo off, so that only command output comes back.
+proc boot_guest {args} {
+	global env spawn_id
+	set cmd [list $env(BOOT_GUEST) $env(LINUX) $env(INITRAMFS) $env(MEM) appliance.batch]
+	foreach a [concat $env(ARGS) $args] { lappend cmd $a }
+	log_file -a -noappend $::test_dir/console.log
+	note "boot: [join $cmd]"
+	spawn -noecho {*}$cmd
+	set ::guest_alive 1
+	set fd [open $::test_dir/guest.pid w]
+	puts $fd [exp_pid]
+	close $fd
+	set timeout 60
+	expect {
+		-re {appliance: ready} {}
+		timeout { fail "guest did not reach 'appliance: ready' within 60 s"; finish }
+		eof { set ::guest_alive 0; fail "guest exited while booting"; finish }
+	}
+	expect {
+		-re {appliance: batch shell} {}
+		timeout { fail "guest started no shell"; finish }
+		eof { set ::guest_alive 0; fail "guest exited before its shell"; finish }
+	}
+}
+
+# Run CMD in the guest and return its output; a non-zero status is a
+# failure unless -status VAR asks for it instead.
+proc guest_run {cmd args} {
+	set timeout [guest_timeout]
+	set status_var ""
+	foreach {opt val} $args {
+		switch -- $opt {
+			-timeout { set timeout $val }
+			-status { set status_var $val }
+			default { error "guest_run: unknown option $opt" }
+		}
+	}
+	send -- "$cmd; echo \"@@rc=\$?@@\"\r"
+	expect {
+		-re {(.*?)@@rc=([0-9]+)@@\r?\n} {
+			set out [string trim [string map {"\r" ""} $expect_out(1,string)]]
+			set rc $expect_out(2,string)
+		}
+		timeout { fail "no answer within $timeout s to: $cmd"; finish }
+		eof { set ::guest_alive 0; fail "guest died while running: $cmd"; finish }
+	}
+	if {$status_var ne ""} {
+		upvar 1 $status_var status
+		set status $rc
+	} elseif {$rc != 0} {
+		fail "exit status $rc from: $cmd\n$out"
+	}
+	return $out
+}
+
+# Parse "key: value" lines into a dict.
+proc parse_counters {text} {
+	set d [dict create]
+	foreach line [split $text "\n"] {
+		if {[regexp {^\s*([A-Za-z0-9_.]+):\s*(\S+)\s*$} $line -> k v]} {
+			dict set d $k $v
+		}
+	}
+	return $d
+}
+
+# Read a file of "key: value" lines in the guest.
+proc read_counters {path} {
+	return [parse_counters [guest_run "cat $path"]]
+}
+
+# Keep counters for the results: PREFIX.key value.
+proc record_counters {prefix counters} {
+	set fd [open $::test_dir/counters a]
+	dict for {k v} $counters { puts $fd "$prefix.$k $v" }
+	close $fd
+}
+
+proc power_off {} {
+	if {!$::guest_alive} return
+	send "poweroff\r"
+	set timeout 30
+	expect {
+		eof {}
+		timeout { fail "guest did not power off within 30 s" }
+	}
+	catch wait
+	set ::guest_alive 0
+}
+
+# Power off and exit with the verdict: fail if any check failed, else
+# VERDICT (pass by default; xfail/xpass/skip for the suites that need them).
+proc finish {{verdict pass}} {
+	power_off
+	if {$::failures > 0 && $verdict eq "pass"} { set verdict fail }
+	note "verdict: $verdict"
+	exit $::exit_code($verdict)
+}

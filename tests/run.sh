@@ -1,0 +1,246 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run expect suites, one guest each: TAP on stdout, and under $RESULTS a
+# directory per suite (console.log, suite.log, counters), junit.xml and
+# summary.json. A guest's kernel BUG/WARNING/panic/RCU stall/KASAN report
+# fails its suite whatever the suite itself concluded.
+#
+# usage: run.sh [SUITE...]   (environment: LINUX INITRAMFS MEM ARGS RESULTS)
+#
+# Suite headers read here:
+#   # timeout: SECONDS          whole-suite limit (default 120)
+#   # expect-failure: REASON    a negative control: passes only if the
+#                               runner fails the guest for REASON
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${RESULTS:?}" "${LINUX:?}" "${INITRAMFS:?}" "${MEM:=256M}" "${ARGS:=}"
+export LINUX INITRAMFS MEM ARGS BOOT_GUEST=$here/../scripts/boot-guest.sh
+
+# What the runner treats as a broken kernel, with the reason it reports.
+crash_patterns=(
+	'Kernel panic:kernel panic'
+	'BUG: KASAN:KASAN report'
+	'BUG::kernel BUG'
+	'WARNING::kernel WARNING'
+	'rcu: INFO: .*detected stall:RCU stall'
+	'detected stalls on CPUs/tasks:RCU stall'
+)
+
+known_suites() {
+	local f
+	for f in "$here"/*.exp; do
+		f=${f##*/}
+		echo "${f%.exp}"
+	done
+}
+
+select_suites() {
+	local known name ok=1
+	known=$(known_suites)
+	if [ $# -eq 0 ]; then
+		echo "$known"
+		return
+	fi
+	for name in "$@"; do
+		if ! grep -qx -- "$name" <<<"$known"; then
+			echo "make test: unknown test '$name'. Known tests:" >&2
+			sed 's/^/  /' <<<"$known" >&2
+			ok=0
+		fi
+	done
+	[ $ok = 1 ] || exit 2
+	printf '%s\n' "$@"
+}
+
+header() { # header FILE KEY
+	sed -n "s/^# $2: *//p" "$1" | head -n 1
+}
+
+kill_guest() { # kill_guest DIR: the whole UML process group, then wait for it
+	local pid i
+	[ -f "$1/guest.pid" ] || return 0
+	pid=$(cat "$1/guest.pid")
+	kill -KILL -- "-$pid" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 -- "-$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "# warning: UML process group $pid survived SIGKILL" >&2
+}
+
+scan_console() { # scan_console LOG: print the first crash reason found
+	local p
+	for p in "${crash_patterns[@]}"; do
+		if grep -qE -- "${p%:*}" "$1" 2>/dev/null; then
+			echo "${p##*:}: $(grep -m1 -E -- "${p%:*}" "$1" | tr -d '\r' | cut -c1-160)"
+			return
+		fi
+	done
+}
+
+json_str() { # a JSON string literal
+	local s=${1//\\/\\\\}
+	s=${s//\"/\\\"}
+	s=${s//$'\t'/\\t}
+	s=${s//$'\r'/}
+	s=${s//$'\n'/\\n}
+	printf '"%s"' "$s"
+}
+
+xml_str() {
+	local s=${1//&/&amp;}
+	s=${s//</&lt;}
+	s=${s//>/&gt;}
+	s=${s//\"/&quot;}
+	printf '%s' "$s"
+}
+
+# run_suite N NAME: run one suite; leaves DIR/verdict, DIR/reason, DIR/duration
+run_suite() {
+	local n=$1 name=$2 file=$here/$2.exp dir=$RESULTS/$2
+	local limit expected rc reason verdict t0 t1 crash
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	limit=$(header "$file" timeout)
+	limit=${limit:-120}
+	expected=$(header "$file" expect-failure)
+	t0=$(date +%s.%N)
+	TEST_DIR=$dir timeout -k 5 "$limit" expect -f "$file" >"$dir/suite.log" 2>&1 </dev/null &
+	current_pid=$! current_dir=$dir
+	wait $current_pid
+	rc=$?
+	current_pid=
+	kill_guest "$dir"
+	t1=$(date +%s.%N)
+	crash=$(scan_console "$dir/console.log")
+	case $rc in
+	0) verdict=pass reason= ;;
+	2) verdict=xfail reason="expected failure" ;;
+	3) verdict=fail reason="passed unexpectedly (XPASS): the known failure is gone, update the suite" ;;
+	4) verdict=skip reason=$(grep -m1 '^SKIP' "$dir/suite.log") ;;
+	124 | 137) verdict=fail reason="timed out after $limit s (guest killed)" ;;
+	*) verdict=fail reason=$(grep -m1 '^FAIL' "$dir/suite.log") ;;
+	esac
+	[ -n "$reason" ] || [ "$verdict" != fail ] || reason="suite exited with status $rc"
+	if [ -n "$crash" ] && [ "$verdict" != skip ]; then
+		verdict=fail reason=$crash
+	fi
+	if [ -n "$expected" ]; then
+		if [ "$verdict" = fail ] && [[ $reason == *"$expected"* ]]; then
+			verdict=pass reason="negative control: the runner caught it ($reason)"
+		else
+			verdict=fail reason="negative control: expected the runner to report '$expected', got $verdict${reason:+ ($reason)}"
+		fi
+	fi
+	printf '%s\n' "$verdict" >"$dir/verdict"
+	printf '%s\n' "$reason" >"$dir/reason"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >"$dir/duration"
+	report_tap "$n" "$name" "$verdict" "$reason" "$dir"
+}
+
+report_tap() { # report_tap N NAME VERDICT REASON DIR
+	local n=$1 name=$2 verdict=$3 reason=$4 dir=$5
+	sed 's/^/# /' "$dir/suite.log"
+	case $verdict in
+	pass) echo "ok $n $name${reason:+ # $reason}" ;;
+	xfail) echo "ok $n $name # XFAIL $reason" ;;
+	skip) echo "ok $n $name # SKIP $reason" ;;
+	*)
+		echo "not ok $n $name"
+		echo "# reason: $reason"
+		echo "# console log: $dir/console.log (last lines follow)"
+		tail -n 15 "$dir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/#   /'
+		echo "# replay: make test TESTS=$name${ARGS:+ ARGS='$ARGS'}${MEM:+ MEM=$MEM}"
+		;;
+	esac
+}
+
+write_results() { # write_results NAME...: junit.xml and summary.json, atomically
+	local name dir v tests=0 fails=0 skips=0 first=1 k val
+	{
+		echo '{'
+		echo '  "tests": {'
+		for name in "$@"; do
+			dir=$RESULTS/$name
+			[ -f "$dir/verdict" ] || continue
+			[ $first = 1 ] || echo ','
+			first=0
+			printf '    %s: {"result": %s, "duration_s": %s, "reason": %s, "counters": {' \
+				"$(json_str "$name")" "$(json_str "$(cat "$dir/verdict")")" \
+				"$(cat "$dir/duration")" "$(json_str "$(cat "$dir/reason")")"
+			local sep=
+			if [ -f "$dir/counters" ]; then
+				while read -r k val; do
+					[[ $val =~ ^-?[0-9]+(\.[0-9]+)?$ ]] || val=$(json_str "$val")
+					printf '%s%s: %s' "$sep" "$(json_str "$k")" "$val"
+					sep=', '
+				done <"$dir/counters"
+			fi
+			printf '}}'
+		done
+		echo
+		echo '  }'
+		echo '}'
+	} >"$RESULTS/summary.json.tmp"
+	{
+		for name in "$@"; do
+			dir=$RESULTS/$name
+			[ -f "$dir/verdict" ] || continue
+			tests=$((tests + 1))
+			v=$(cat "$dir/verdict")
+			[ "$v" = fail ] && fails=$((fails + 1))
+			[ "$v" = skip ] && skips=$((skips + 1))
+		done
+		echo '<?xml version="1.0" encoding="UTF-8"?>'
+		echo "<testsuite name=\"rcu-table-free-appliance\" tests=\"$tests\" failures=\"$fails\" skipped=\"$skips\">"
+		for name in "$@"; do
+			dir=$RESULTS/$name
+			[ -f "$dir/verdict" ] || continue
+			v=$(cat "$dir/verdict")
+			printf '  <testcase classname="appliance" name="%s" time="%s">' "$(xml_str "$name")" "$(cat "$dir/duration")"
+			case $v in
+			fail) printf '<failure message="%s"/>' "$(xml_str "$(cat "$dir/reason")")" ;;
+			skip) printf '<skipped message="%s"/>' "$(xml_str "$(cat "$dir/reason")")" ;;
+			esac
+			printf '<system-out>console log: %s</system-out></testcase>\n' "$(xml_str "$dir/console.log")"
+		done
+		echo '</testsuite>'
+	} >"$RESULTS/junit.xml.tmp"
+	mv "$RESULTS/summary.json.tmp" "$RESULTS/summary.json"
+	mv "$RESULTS/junit.xml.tmp" "$RESULTS/junit.xml"
+}
+
+on_interrupt() {
+	[ -n "${current_pid:-}" ] && kill -TERM "$current_pid" 2>/dev/null
+	[ -n "${current_dir:-}" ] && kill_guest "$current_dir"
+	rm -f "$RESULTS"/*.tmp
+	echo "Bail out! interrupted; results of the finished suites are in $RESULTS" >&2
+	exit 130
+}
+
+main() {
+	local suites name n=0 passed=0 failed=0 skipped=0 v
+	mapfile -t suites < <(select_suites "$@") || exit 2
+	[ ${#suites[@]} -gt 0 ] || exit 2
+	mkdir -p "$RESULTS"
+	trap on_interrupt INT TERM
+	echo "TAP version 13"
+	echo "1..${#suites[@]}"
+	for name in "${suites[@]}"; do
+		n=$((n + 1))
+		run_suite "$n" "$name"
+		v=$(cat "$RESULTS/$name/verdict")
+		case $v in
+		pass | xfail) passed=$((passed + 1)) ;;
+		skip) skipped=$((skipped + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
+	done
+	write_results "${suites[@]}"
+	echo "# results: $RESULTS/summary.json $RESULTS/junit.xml"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ $failed = 0 ]
+}
+
+main "$@"
