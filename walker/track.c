@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The life of every page-table page freed through the mmu_gather, from unlink to free. */
+
+#include <linux/bug.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/tlb_table_probe.h>
+#include <linux/vmalloc.h>
+
+#include <asm/tlb.h>
+
+#include "table_walker.h"
+
+/*
+ * A table's states, in the order the mmu_gather moves it through them:
+ * unlink() queues it into a batch (or the single-table fallback),
+ * submit() hands the batch to call_rcu(), rcu_callback() says the grace
+ * period is over, free() gives the page back. NONE: never unlinked
+ * since tracking began (a walker may have recorded its level).
+ */
+enum tw_state {
+	TW_ST_NONE,
+	TW_ST_QUEUED,
+	TW_ST_FALLBACK,
+	TW_ST_SUBMITTED,
+	TW_ST_GP_DONE,
+	TW_ST_FREED,
+};
+
+struct tw_entry {
+	u64 unlink_ns;
+	u64 unlink_seq;		/* tw_flush_seq() at unlink */
+	s32 mm_slot;		/* tw_flush_slot() of its mm, -1: none */
+	u16 batch_idx;		/* position in its batch */
+	u8 state;		/* enum tw_state */
+	u8 level;		/* enum tw_level */
+};
+
+/*
+ * Indexed by pfn: on UML's flat memory map the pfn of a table page is a
+ * perfect hash of the table pointer, so the hooks never allocate and
+ * never run out of slots. vmalloc'd at load, max_mapnr entries.
+ */
+static struct tw_entry *tw_entries;
+static unsigned long tw_nr_entries;
+static DEFINE_SPINLOCK(tw_track_lock);
+
+static atomic_t tw_warned_violation;
+static atomic_t tw_warned_double_free;
+static atomic_t tw_warned_flush;
+
+static const char *const tw_level_names[] = {
+	[TW_LEVEL_UNKNOWN] = "unknown-level",
+	[TW_LEVEL_PMD] = "pmd",
+	[TW_LEVEL_PTE] = "pte",
+};
+
+/* On UML a table is a struct ptdesc, which is its struct page. */
+static struct tw_entry *tw_entry_of(const void *table)
+{
+	unsigned long pfn = page_to_pfn((const struct page *)table);
+
+	return pfn < tw_nr_entries ? &tw_entries[pfn] : NULL;
+}
+
+static bool tw_state_unlinked(u8 state)
+{
+	return state != TW_ST_NONE && state != TW_ST_FREED;
+}
+
+void tw_track_note_level(struct page *page, enum tw_level level)
+{
+	unsigned long flags;
+	struct tw_entry *e;
+
+	spin_lock_irqsave(&tw_track_lock, flags);
+	e = tw_entry_of(page);
+	if (e)
+		e->level = level;
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+}
+
+static void tw_count_unlink_level(enum tw_level level)
+{
+	if (level == TW_LEVEL_PTE)
+		tw_count(TW_TABLES_UNLINKED_PTE);
+	else if (level == TW_LEVEL_PMD)
+		tw_count(TW_TABLES_UNLINKED_PMD);
+	else
+		tw_count(TW_TABLES_UNLINKED_UNKNOWN);
+}
+
+static void tw_on_unlink(struct mm_struct *mm, void *table,
+			 struct mmu_table_batch *batch)
+{
+	int slot = tw_flush_slot(mm);
+	u64 seq = tw_flush_seq();
+	enum tw_level level = TW_LEVEL_UNKNOWN, held_level;
+	struct tw_walker *holder;
+	bool twice = false;
+	unsigned long flags;
+	struct tw_entry *e;
+
+	spin_lock_irqsave(&tw_track_lock, flags);
+	e = tw_entry_of(table);
+	if (e) {
+		twice = tw_state_unlinked(e->state);
+		e->state = batch ? TW_ST_QUEUED : TW_ST_FALLBACK;
+		e->mm_slot = slot;
+		e->unlink_seq = seq;
+		e->unlink_ns = ktime_get_ns();
+		/* The hook runs after the table went in: it is the last one. */
+		e->batch_idx = batch ? batch->nr - 1 : 0;
+		level = e->level;
+	}
+	holder = tw_find_holder(table, &held_level);
+	if (holder)
+		WRITE_ONCE(holder->overlap, true);
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+
+	tw_count(TW_TABLES_UNLINKED);
+	if (!batch)
+		tw_count(TW_TABLES_UNLINKED_FALLBACK);
+	tw_count_unlink_level(level == TW_LEVEL_UNKNOWN && holder ?
+			      held_level : level);
+	if (holder) {
+		tw_count(TW_WINDOW_HITS);
+		tw_count(holder->mode == TW_MODE_IRQ ? TW_WINDOW_HITS_IRQ :
+						       TW_WINDOW_HITS_RCU);
+	}
+	if (twice) {
+		tw_count(TW_DOUBLE_FREES);
+		WARN(tw_warn_allowed(&tw_warned_double_free),
+		     "table_walker: table %px unlinked again before it was freed\n",
+		     table);
+	}
+}
+
+static void tw_on_submit(struct mm_struct *mm, struct mmu_table_batch *batch,
+			 bool full)
+{
+	int slot = tw_flush_slot(mm);
+	bool tracked = false;
+	unsigned long flags;
+	u64 newest = 0;
+	unsigned int i;
+
+	tw_count(TW_BATCHES_SUBMITTED);
+	if (full)
+		tw_count(TW_BATCHES_FULL);
+
+	spin_lock_irqsave(&tw_track_lock, flags);
+	for (i = 0; i < batch->nr; i++) {
+		struct tw_entry *e = tw_entry_of(batch->tables[i]);
+
+		if (!e || e->state != TW_ST_QUEUED)
+			continue;
+		e->state = TW_ST_SUBMITTED;
+		newest = max(newest, e->unlink_seq);
+		tracked = true;
+	}
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+
+	/*
+	 * tlb_table_invalidate() runs right before this hook: a batch must
+	 * not reach call_rcu() before a flush of its mm that followed the
+	 * unlink of its newest table.
+	 */
+	if (!tracked)
+		return;
+	if (slot < 0) {
+		tw_count(TW_FLUSH_UNCHECKED);
+	} else if (!tw_flushed_since(slot, newest)) {
+		tw_count(TW_FLUSH_VIOLATIONS);
+		tw_count(TW_FLUSH_VIOLATIONS_SUBMIT);
+		tw_note_first(TW_FIRST_FLUSH_VIOLATION);
+		WARN(tw_warn_allowed(&tw_warned_flush),
+		     "table_walker: batch %px of %u tables (mm %px%s) submitted with no TLB flush since its last unlink\n",
+		     batch, batch->nr, mm, full ? ", full" : "");
+	}
+}
+
+static void tw_on_rcu_callback(struct mmu_table_batch *batch)
+{
+	bool tracked = false;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&tw_track_lock, flags);
+	for (i = 0; i < batch->nr; i++) {
+		struct tw_entry *e = tw_entry_of(batch->tables[i]);
+
+		if (e && e->state == TW_ST_SUBMITTED) {
+			e->state = TW_ST_GP_DONE;
+			tracked = true;
+		}
+	}
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+	tw_count(tracked ? TW_BATCHES_RCU_CALLBACKS : TW_BATCHES_UNTRACKED);
+}
+
+/* Count a tracked free by the path it took; caller holds the entry's copy. */
+static void tw_count_free(const struct tw_entry *e, bool fallback)
+{
+	tw_count(TW_TABLES_FREED);
+	tw_note_gp_latency(ktime_get_ns() - e->unlink_ns);
+	if (e->state == TW_ST_GP_DONE) {
+		tw_count(TW_TABLES_FREED_RCU);
+	} else if (e->state == TW_ST_FALLBACK && fallback) {
+		tw_count(TW_TABLES_FREED_FALLBACK);
+	} else {
+		tw_count(TW_FREED_WITHOUT_GRACE_PERIOD);
+		if (e->state == TW_ST_SUBMITTED && e->batch_idx == 0)
+			tw_count(TW_BATCHES_FREED_WITHOUT_GRACE_PERIOD);
+	}
+}
+
+static void tw_check_free_flushed(const void *table, const struct tw_entry *e)
+{
+	if (e->mm_slot < 0) {
+		tw_count(TW_FLUSH_UNCHECKED);
+		return;
+	}
+	if (tw_flushed_since(e->mm_slot, e->unlink_seq))
+		return;
+	tw_count(TW_FLUSH_VIOLATIONS);
+	tw_count(TW_FLUSH_VIOLATIONS_FREE);
+	tw_note_first(TW_FIRST_FLUSH_VIOLATION);
+	WARN(tw_warn_allowed(&tw_warned_flush),
+	     "table_walker: table %px freed with no TLB flush of its mm since its unlink %llu us ago\n",
+	     table, div_u64(ktime_get_ns() - e->unlink_ns, NSEC_PER_USEC));
+}
+
+static void tw_report_violation(const void *table, struct tw_walker *holder,
+				enum tw_level level, const struct tw_entry *e,
+				bool fallback)
+{
+	tw_count(TW_VIOLATIONS);
+	tw_count(holder->mode == TW_MODE_IRQ ? TW_VIOLATIONS_IRQ :
+					       TW_VIOLATIONS_RCU);
+	tw_note_first(TW_FIRST_VIOLATION);
+	if (!tw_warn_allowed(&tw_warned_violation))
+		return;
+	if (e)
+		WARN(1, "table_walker: %s table %px (pfn %#lx) freed (%s path) while walker %u (mode %s, target pid %d) holds it, %llu us after its unlink\n",
+		     tw_level_names[level], table,
+		     page_to_pfn((const struct page *)table),
+		     fallback ? "fallback" : "batch", holder->id,
+		     tw_mode_name(holder->mode), READ_ONCE(holder->target_pid),
+		     div_u64(ktime_get_ns() - e->unlink_ns, NSEC_PER_USEC));
+	else
+		WARN(1, "table_walker: %s table %px (pfn %#lx) freed (%s path) while walker %u (mode %s, target pid %d) holds it; its unlink was never seen\n",
+		     tw_level_names[level], table,
+		     page_to_pfn((const struct page *)table),
+		     fallback ? "fallback" : "batch", holder->id,
+		     tw_mode_name(holder->mode), READ_ONCE(holder->target_pid));
+}
+
+static void tw_on_free(void *table, bool fallback)
+{
+	struct tw_entry copy, *e;
+	enum tw_level held_level;
+	struct tw_walker *holder;
+	bool tracked = false, twice = false;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tw_track_lock, flags);
+	holder = tw_find_holder(table, &held_level);
+	e = tw_entry_of(table);
+	if (e && e->state == TW_ST_FREED) {
+		twice = true;
+	} else if (e && e->state != TW_ST_NONE) {
+		copy = *e;
+		tracked = true;
+		e->state = TW_ST_FREED;
+		/* The page may come back as a table of another level. */
+		e->level = TW_LEVEL_UNKNOWN;
+	}
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+
+	if (tracked) {
+		tw_count_free(&copy, fallback);
+		tw_check_free_flushed(table, &copy);
+	} else if (twice) {
+		tw_count(TW_DOUBLE_FREES);
+		WARN(tw_warn_allowed(&tw_warned_double_free),
+		     "table_walker: table %px freed twice\n", table);
+	} else {
+		tw_count(TW_TABLES_FREED_UNTRACKED);
+	}
+	if (holder)
+		tw_report_violation(table, holder, held_level,
+				    tracked ? &copy : NULL, fallback);
+}
+
+static void tw_on_tlb_flush(struct mm_struct *mm)
+{
+	tw_flush_note(mm);
+}
+
+static const struct tlb_table_probe tw_probe = {
+	.unlink = tw_on_unlink,
+	.submit = tw_on_submit,
+	.rcu_callback = tw_on_rcu_callback,
+	.free = tw_on_free,
+	.tlb_flush = tw_on_tlb_flush,
+};
+
+/*
+ * Wait for every batch already handed to call_rcu(), then count what is
+ * still unlinked: a leak unless some process is unmapping right now.
+ */
+void tw_track_quiesce(void)
+{
+	unsigned long flags, pfn, leaks = 0;
+
+	rcu_barrier();
+	spin_lock_irqsave(&tw_track_lock, flags);
+	for (pfn = 0; pfn < tw_nr_entries; pfn++) {
+		if (!tw_state_unlinked(tw_entries[pfn].state))
+			continue;
+		if (leaks++ < TW_WARN_LIMIT)
+			pr_info("table_walker: leak: table pfn %#lx still in state %u\n",
+				pfn, tw_entries[pfn].state);
+	}
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+
+	tw_count_set(TW_LEAKS, leaks);
+	tw_count_set(TW_BATCH_IMBALANCE,
+		     tw_count_read(TW_BATCHES_SUBMITTED) -
+		     tw_count_read(TW_BATCHES_RCU_CALLBACKS) -
+		     tw_count_read(TW_BATCHES_FREED_WITHOUT_GRACE_PERIOD));
+	tw_count_set(TW_QUIESCED, 1);
+}
+
+int tw_track_init(void)
+{
+	int err;
+
+	tw_nr_entries = max_mapnr;
+	tw_entries = vzalloc(array_size(tw_nr_entries, sizeof(*tw_entries)));
+	if (!tw_entries) {
+		pr_err("table_walker: no memory for %lu table entries (%zu bytes each)\n",
+		       tw_nr_entries, sizeof(*tw_entries));
+		return -ENOMEM;
+	}
+	err = tlb_table_probe_register(&tw_probe);
+	if (err) {
+		pr_err("table_walker: tlb_table_probe_register: %d: another module holds the probe\n",
+		       err);
+		vfree(tw_entries);
+		return err;
+	}
+	return 0;
+}
+
+void tw_track_exit(void)
+{
+	/* Returns after a grace period: no hook is running any more. */
+	tlb_table_probe_unregister(&tw_probe);
+	vfree(tw_entries);
+}
