@@ -77,27 +77,47 @@ proc boot_guest {args} {
 	}
 }
 
+# UML 6.12 sometimes misses the SIGIO for console input and sits idle with
+# the line unread until the next input arrives. An empty line is a no-op
+# for the batch shell, so every second without an answer sends one.
+proc expect_answer {timeout_s what} {
+	set deadline [expr {[clock seconds] + $timeout_s}]
+	set timeout 1
+	expect {
+		-re {(.*?)@@rc=([0-9]+)@@\r?\n} {
+			return [list [string trim [string map {"\r" ""} $expect_out(1,string)]] \
+				$expect_out(2,string)]
+		}
+		timeout {
+			if {[clock seconds] < $deadline} {
+				incr ::console_nudges
+				send "\r"
+				exp_continue
+			}
+			fail "no answer within $timeout_s s to: $what"
+			finish
+		}
+		eof { set ::guest_alive 0; fail "guest died while running: $what"; finish }
+	}
+}
+set console_nudges 0
+
 # Run CMD in the guest and return its output; a non-zero status is a
 # failure unless -status VAR asks for it instead.
 proc guest_run {cmd args} {
-	set timeout [guest_timeout]
+	set limit [guest_timeout]
 	set status_var ""
 	foreach {opt val} $args {
 		switch -- $opt {
-			-timeout { set timeout $val }
+			-timeout { set limit $val }
 			-status { set status_var $val }
 			default { error "guest_run: unknown option $opt" }
 		}
 	}
-	send -- "$cmd; echo \"@@rc=\$?@@\"\r"
-	expect {
-		-re {(.*?)@@rc=([0-9]+)@@\r?\n} {
-			set out [string trim [string map {"\r" ""} $expect_out(1,string)]]
-			set rc $expect_out(2,string)
-		}
-		timeout { fail "no answer within $timeout s to: $cmd"; finish }
-		eof { set ::guest_alive 0; fail "guest died while running: $cmd"; finish }
-	}
+	# "cmd &" runs in the background: then $? is 0 and no ';' may follow.
+	set sep [expr {[string match {*&} [string trimright $cmd]] ? " " : "; "}]
+	send -- "$cmd${sep}echo \"@@rc=\$?@@\"\r"
+	lassign [expect_answer $limit $cmd] out rc
 	if {$status_var ne ""} {
 		upvar 1 $status_var status
 		set status $rc
@@ -133,10 +153,18 @@ proc record_counters {prefix counters} {
 proc power_off {} {
 	if {!$::guest_alive} return
 	send "poweroff\r"
-	set timeout 30
+	set deadline [expr {[clock seconds] + 30}]
+	set timeout 1
 	expect {
 		eof {}
-		timeout { fail "guest did not power off within 30 s" }
+		timeout {
+			if {[clock seconds] < $deadline} {
+				incr ::console_nudges
+				send "\r"
+				exp_continue
+			}
+			fail "guest did not power off within 30 s"
+		}
 	}
 	catch wait
 	set ::guest_alive 0
@@ -147,6 +175,7 @@ proc power_off {} {
 proc finish {{verdict pass}} {
 	power_off
 	if {$::failures > 0 && $verdict eq "pass"} { set verdict fail }
+	if {$::console_nudges > 0} { note "console input nudges: $::console_nudges" }
 	note "verdict: $verdict"
 	exit $::exit_code($verdict)
 }
