@@ -151,6 +151,16 @@ test: $(INITRAMFS) | $(BUILD)/.packages-test
 	@LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) ARGS="$(ARGS)" \
 		RESULTS=$(RESULTS) JOBS=$(JOBS) $(CURDIR)/tests/run.sh $(TESTS)
 
+# The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
+.PHONY: gdb
+gdb: $(INITRAMFS) | $(BUILD)/.packages-gdb
+	@BOOT_WRAPPER="gdb -q -x $(CURDIR)/scripts/appliance.gdb $(GDB_ARGS) --args" \
+		$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
+
+$(BUILD)/.packages-gdb:
+	@$(CURDIR)/scripts/need-packages.sh gdb $(GDB_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
 $(BUILD)/.packages-test:
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
 	@mkdir -p $(@D) && touch $@

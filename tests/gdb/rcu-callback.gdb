@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# Scripted session of the gdb suite: boot; when the suite calls sync(2)
+# during a storm, stop at the next RCU callback that frees a table batch,
+# print the batch and the backtrace, then let the guest finish. (The suite
+# does not interrupt gdb with SIGINT: that reaches UML's userspace helper
+# processes too and kills the guest's init.)
+break ksys_sync
+run
+delete
+printf "@@gdb: sync from the suite\n"
+# At the entry, before the prologue, the callback's argument is in %rdi;
+# struct rcu_head is the first member of struct mmu_table_batch.
+break *tlb_remove_table_rcu
+continue
+printf "@@gdb: stopped in %s\n", "tlb_remove_table_rcu"
+printf "@@gdb: batch nr=%u first=%p\n", ((struct mmu_table_batch *)$rdi)->nr, ((struct mmu_table_batch *)$rdi)->tables[0]
+bt 8
+delete
+continue
