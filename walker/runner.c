@@ -191,10 +191,9 @@ int tw_runner_start(const struct tw_config *cfg)
 		w->dwell_us = cfg->dwell_us;
 		w->target_pid = 0;
 		prandom_seed_state(&w->rnd, cfg->seed + i);
-		/* kthreadd's children run SCHED_OTHER, nice 0: storms preempt us. */
-		t = kthread_run(tw_walker_thread, w, "tw_walker/%u", i);
+		t = kthread_create(tw_walker_thread, w, "tw_walker/%u", i);
 		if (IS_ERR(t)) {
-			pr_err("table_walker: start: kthread_run walker %u: %ld\n",
+			pr_err("table_walker: start: kthread_create walker %u: %ld\n",
 			       i, PTR_ERR(t));
 			tw_stop_threads(i);
 			put_pid(tw_target);
@@ -202,7 +201,10 @@ int tw_runner_start(const struct tw_config *cfg)
 			tw_stats_stop_clock();
 			return PTR_ERR(t);
 		}
+		/* SCHED_OTHER, nice 0: a SCHED_FIFO storm preempts the walker. */
+		sched_set_normal(t, 0);
 		w->task = t;
+		wake_up_process(t);
 	}
 	tw_nr_threads = cfg->threads;
 	WRITE_ONCE(tw_running, true);

@@ -111,6 +111,7 @@ struct tw_walker *tw_find_holder(const struct page *page,
 	for (i = 0; i < TW_MAX_THREADS; i++) {
 		struct tw_walker *w = &tw_walkers[i];
 
+		/* Entries below nr_held were written before it was raised. */
 		n = smp_load_acquire(&w->nr_held);
 		for (j = 0; j < n; j++) {
 			if (READ_ONCE(w->held[j].page) == page) {
@@ -137,6 +138,7 @@ static bool tw_hold(struct tw_walker *w, struct page *page,
 	WRITE_ONCE(h->level, level);
 	h->parentp = parentp;
 	h->parent_val = parent_val;
+	/* The hooks read nr_held first: publish the entry before it. */
 	smp_store_release(&w->nr_held, n + 1);
 
 	tw_track_note_level(page, level);
