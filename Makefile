@@ -15,6 +15,7 @@ ARGS ?=
 TESTS ?=
 JOBS ?= $(shell nproc)
 GDB_ARGS ?=
+SEED ?=
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
@@ -149,7 +150,7 @@ run: $(INITRAMFS)
 .PHONY: test
 test: $(INITRAMFS) | $(BUILD)/.packages-test
 	@LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) ARGS="$(ARGS)" \
-		RESULTS=$(RESULTS) JOBS=$(JOBS) $(CURDIR)/tests/run.sh $(TESTS)
+		RESULTS=$(RESULTS) SEED=$(SEED) $(CURDIR)/tests/run.sh $(TESTS)
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
 .PHONY: gdb

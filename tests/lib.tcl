@@ -21,6 +21,16 @@ exp_internal 0
 # Exit codes as in kselftest: the runner maps them to TAP.
 array set exit_code {pass 0 fail 1 xfail 2 xpass 3 skip 4}
 
+# One seed per suite run drives the storms and the walkers: SEED= replays.
+if {[info exists env(SEED)] && $env(SEED) ne ""} {
+	set seed $env(SEED)
+} else {
+	set seed [expr {int(rand() * 2147483647)}]
+}
+set fd [open $test_dir/counters w]
+puts $fd "seed $seed"
+close $fd
+
 proc note {msg} {
 	puts "$msg"
 	flush stdout
@@ -178,4 +188,43 @@ proc finish {{verdict pass}} {
 	if {$::console_nudges > 0} { note "console input nudges: $::console_nudges" }
 	note "verdict: $verdict"
 	exit $::exit_code($verdict)
+}
+
+# --- the walker module and the storms ----------------------------------------
+set walker_dir /sys/kernel/debug/table_walker
+
+proc walker_control {cmd} {
+	guest_run "echo '$cmd' > $::walker_dir/control"
+}
+
+# Turn a fault-injection knob of patches/0003 on (1) or off (0).
+proc set_fault {knob value} {
+	guest_run "echo $value > /sys/kernel/debug/mmu_gather/$knob"
+}
+
+# Run STORM (a command line; the suite's seed is appended) while walkers
+# started with WALKER_OPTS walk; stop, quiesce, and return the storm's and
+# the walker's counters as {storm walker}, both kept for the results.
+proc storm_under_walker {storm walker_opts} {
+	walker_control "start $walker_opts seed=$::seed"
+	set out [guest_run "$storm -s $::seed" -timeout 180]
+	walker_control stop
+	walker_control quiesce
+	set walker [read_counters $::walker_dir/stats]
+	set storm_counters [parse_counters $out]
+	record_counters storm $storm_counters
+	record_counters walker $walker
+	return [list $storm_counters $walker]
+}
+
+# The invariants every healthy run keeps: no table freed under a walker,
+# none freed twice or leaked, a TLB flush between unlink and free, and
+# every batch handed to RCU came back through its callback.
+proc check_table_invariants {w} {
+	foreach key {violations oracle_violations flush_violations double_frees leaks batch_imbalance} {
+		check {[dict get $w $key] == 0} "$key is 0"
+	}
+	check {[dict get $w quiesced] == 1} "the walker's accounting ran after rcu_barrier()"
+	check {[dict get $w tables_unlinked] > 0} "tables were unlinked ([dict get $w tables_unlinked])"
+	check {[dict get $w batches_rcu_callbacks] > 0} "batches were freed by their RCU callback"
 }

@@ -96,10 +96,23 @@ xml_str() {
 	printf '%s' "$s"
 }
 
+# verdict_of_exit RC LIMIT SUITE_LOG: set verdict and reason from the exit code
+verdict_of_exit() {
+	case $1 in
+	0) verdict=pass reason= ;;
+	2) verdict=xfail reason="expected failure: $(grep -m1 '^XFAIL' "$3")" ;;
+	3) verdict=fail reason="passed unexpectedly (XPASS): the known failure is gone, update the suite" ;;
+	4) verdict=skip reason=$(grep -m1 '^SKIP' "$3") ;;
+	124 | 137) verdict=fail reason="timed out after $2 s (guest killed)" ;;
+	*) verdict=fail reason=$(grep -m1 '^FAIL' "$3") ;;
+	esac
+	[ -n "$reason" ] || [ "$verdict" != fail ] || reason="suite exited with status $1"
+}
+
 # run_suite N NAME: run one suite; leaves DIR/verdict, DIR/reason, DIR/duration
 run_suite() {
 	local n=$1 name=$2 file=$here/$2.exp dir=$RESULTS/$2
-	local limit expected rc reason verdict t0 t1 crash
+	local limit expected rc t0 t1 crash
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	limit=$(header "$file" timeout)
@@ -114,24 +127,17 @@ run_suite() {
 	kill_guest "$dir"
 	t1=$(date +%s.%N)
 	crash=$(scan_console "$dir/console.log")
-	case $rc in
-	0) verdict=pass reason= ;;
-	2) verdict=xfail reason="expected failure" ;;
-	3) verdict=fail reason="passed unexpectedly (XPASS): the known failure is gone, update the suite" ;;
-	4) verdict=skip reason=$(grep -m1 '^SKIP' "$dir/suite.log") ;;
-	124 | 137) verdict=fail reason="timed out after $limit s (guest killed)" ;;
-	*) verdict=fail reason=$(grep -m1 '^FAIL' "$dir/suite.log") ;;
-	esac
-	[ -n "$reason" ] || [ "$verdict" != fail ] || reason="suite exited with status $rc"
-	if [ -n "$crash" ] && [ "$verdict" != skip ]; then
-		verdict=fail reason=$crash
-	fi
+	verdict_of_exit "$rc" "$limit" "$dir/suite.log"
 	if [ -n "$expected" ]; then
-		if [ "$verdict" = fail ] && [[ $reason == *"$expected"* ]]; then
-			verdict=pass reason="negative control: the runner caught it ($reason)"
+		# A negative control: its own checks pass and the runner catches it.
+		if [ "$verdict" = pass ] && [[ $crash == *"$expected"* ]]; then
+			reason="negative control: the runner caught it ($crash)"
 		else
-			verdict=fail reason="negative control: expected the runner to report '$expected', got $verdict${reason:+ ($reason)}"
+			verdict=fail
+			reason="negative control: expected its checks to pass and the runner to report '$expected'; got ${reason:-its checks passed} / ${crash:-no crash report}"
 		fi
+	elif [ -n "$crash" ] && [ "$verdict" != skip ]; then
+		verdict=fail reason=$crash
 	fi
 	printf '%s\n' "$verdict" >"$dir/verdict"
 	printf '%s\n' "$reason" >"$dir/reason"
@@ -151,7 +157,7 @@ report_tap() { # report_tap N NAME VERDICT REASON DIR
 		echo "# reason: $reason"
 		echo "# console log: $dir/console.log (last lines follow)"
 		tail -n 15 "$dir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/#   /'
-		echo "# replay: make test TESTS=$name${ARGS:+ ARGS='$ARGS'}${MEM:+ MEM=$MEM}"
+		echo "# replay: make test TESTS=$name SEED=$(awk '$1 == "seed" { print $2 }' "$dir/counters")${ARGS:+ ARGS='$ARGS'} MEM=$MEM"
 		;;
 	esac
 }
