@@ -16,10 +16,14 @@ TESTS ?=
 JOBS ?= $(shell nproc)
 GDB_ARGS ?=
 SEED ?=
+FALLBACK_FIX ?=
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
 PATCHES := $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
+ifeq ($(FALLBACK_FIX),1)
+PATCHES += $(sort $(wildcard $(CURDIR)/patches/optional/[0-9]*.patch))
+endif
 FRAGMENTS := $(sort $(wildcard $(CURDIR)/kernel-config/[0-9]*.config))
 
 ifeq ($(KSRC),)
@@ -80,7 +84,9 @@ $(DEBIAN_TREE)/.appliance-unpacked: | $(BUILD)/.packages-build
 	@tar -C $(BUILD) -xf $(DEBIAN_TARBALL)
 	@touch $@
 
-$(DEBIAN_TREE)/.appliance-patched: | $(DEBIAN_TREE)/.appliance-unpacked
+# Patches already in the tree are skipped, so a patch added later (or
+# FALLBACK_FIX=1) is applied on the next build.
+$(DEBIAN_TREE)/.appliance-patched: $(PATCHES) | $(DEBIAN_TREE)/.appliance-unpacked
 	@$(CURDIR)/scripts/patch-tree.sh apply $(DEBIAN_TREE) $(PATCHES)
 	@touch $@
 

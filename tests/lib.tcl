@@ -228,3 +228,16 @@ proc check_table_invariants {w} {
 	check {[dict get $w tables_unlinked] > 0} "tables were unlinked ([dict get $w tables_unlinked])"
 	check {[dict get $w batches_rcu_callbacks] > 0} "batches were freed by their RCU callback"
 }
+
+# Make every non-sleeping page allocation of tasks marked make-it-fail
+# fail (fail_page_alloc): the batch page of tlb_remove_table() is one, so
+# such a task frees its tables through tlb_remove_table_one(). Returns the
+# command prefix that runs a program marked.
+proc fail_nonsleeping_allocations {} {
+	set d /sys/kernel/debug/fail_page_alloc
+	foreach {file value} {task-filter Y ignore-gfp-wait Y ignore-gfp-highmem N
+			min-order 0 probability 100 interval 1 times -1 verbose 0} {
+		guest_run "echo $value > $d/$file"
+	}
+	return {sh -c 'echo 1 > /proc/self/make-it-fail && exec "$0" "$@"'}
+}
