@@ -5,10 +5,13 @@
 # summary.json. A guest's kernel BUG/WARNING/panic/RCU stall/KASAN report
 # fails its suite whatever the suite itself concluded.
 #
-# usage: run.sh [SUITE...]   (environment: LINUX INITRAMFS MEM ARGS RESULTS)
+# usage: run.sh [SUITE...]   (environment: LINUX INITRAMFS MEM ARGS RESULTS
+#                             JOBS: suites run at once, default 1)
 #
 # Suite headers read here:
 #   # timeout: SECONDS          whole-suite limit (default 120)
+#   # console-limit-mb: MB      console output past which the guest is
+#                               killed as a flood (default 20)
 #   # expect-failure: REGEX     a negative control: passes only if the
 #                               runner fails it for REGEX (a crash
 #                               report, a timeout) while all of the
@@ -68,7 +71,19 @@ kill_guest() { # kill_guest DIR: the whole UML process group, then wait for it
 		kill -0 -- "-$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
-	echo "# warning: UML process group $pid survived SIGKILL" >&2
+	echo "UML process group $pid survived SIGKILL"
+}
+
+# watch_console DIR MB: kill the guest whose console log passes MB
+watch_console() {
+	local limit=$(($2 * 1024 * 1024))
+	while sleep 1; do
+		if [ "$(stat -c %s "$1/console.log" 2>/dev/null || echo 0)" -gt "$limit" ]; then
+			echo "console flood: over $2 MB of output (guest killed)" >"$1/flood"
+			kill_guest "$1" >/dev/null
+			return
+		fi
+	done
 }
 
 scan_console() { # scan_console LOG: print the first crash reason found
@@ -102,34 +117,41 @@ xml_str() {
 verdict_of_exit() {
 	case $1 in
 	0) verdict=pass reason= ;;
-	2) verdict=xfail reason="expected failure: $(grep -m1 '^XFAIL' "$3")" ;;
+	2) verdict=xfail reason=$(sed -n 's/^XFAIL: *//p' "$3" | head -n 1) ;;
 	3) verdict=fail reason="passed unexpectedly (XPASS): the known failure is gone, update the suite" ;;
-	4) verdict=skip reason=$(grep -m1 '^SKIP' "$3") ;;
+	4) verdict=skip reason=$(sed -n 's/^SKIP: *//p' "$3" | head -n 1) ;;
 	124 | 137) verdict=fail reason="timed out after $2 s (guest killed)" ;;
 	*) verdict=fail reason=$(grep -m1 '^FAIL' "$3") ;;
 	esac
 	[ -n "$reason" ] || [ "$verdict" != fail ] || reason="suite exited with status $1"
 }
 
-# run_suite N NAME: run one suite; leaves DIR/verdict, DIR/reason, DIR/duration
+# run_suite NAME: run one suite; leaves DIR/reason, DIR/duration and,
+# last, DIR/verdict, which tells the main loop that the suite is done.
 run_suite() {
-	local n=$1 name=$2 file=$here/$2.exp dir=$RESULTS/$2
-	local limit expected rc t0 t1 crash
+	local name=$1 file=$here/$1.exp dir=$RESULTS/$1
+	local limit expected rc t0 t1 crash watcher survivor console_limit
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	limit=$(header "$file" timeout)
 	limit=${limit:-120}
 	expected=$(header "$file" expect-failure)
 	t0=$(date +%s.%N)
-	TEST_DIR=$dir timeout -k 5 "$limit" expect -f "$file" >"$dir/suite.log" 2>&1 </dev/null &
-	current_pid=$! current_dir=$dir
-	wait $current_pid
+	console_limit=$(header "$file" console-limit-mb)
+	watch_console "$dir" "${console_limit:-20}" &
+	watcher=$!
+	TEST_DIR=$dir timeout -k 5 "$limit" expect -f "$file" >"$dir/suite.log" 2>&1 </dev/null
 	rc=$?
-	current_pid=
-	kill_guest "$dir"
+	kill "$watcher" 2>/dev/null
+	survivor=$(kill_guest "$dir")
 	t1=$(date +%s.%N)
 	crash=$(scan_console "$dir/console.log")
 	verdict_of_exit "$rc" "$limit" "$dir/suite.log"
+	if [ -f "$dir/flood" ]; then
+		verdict=fail reason=$(cat "$dir/flood")
+	elif [ "$verdict" = pass ] && ! grep -q 'reboot: Power down' "$dir/console.log"; then
+		verdict=fail reason="the guest did not power off cleanly (killed or crashed)"
+	fi
 	# An expected failure may WARN (the walker reports violations so) or,
 	# on a KASAN kernel, read what was freed; any other crash report
 	# fails every suite.
@@ -139,23 +161,29 @@ run_suite() {
 	fi
 	if [ -n "$expected" ] && [ "$verdict" != skip ]; then
 		# A negative control: the runner must fail it for the expected
-		# reason while none of the suite's own checks failed.
+		# reason, and any check of the suite's own that failed must be
+		# that same reason, not another one.
 		if [ "$verdict" = fail ] && [[ $reason =~ $expected ]] &&
-			! grep -q '^FAIL' "$dir/suite.log"; then
+			! grep '^FAIL' "$dir/suite.log" | grep -qvE -- "$expected"; then
 			verdict=pass reason="negative control: the runner caught it ($reason)"
 		else
 			verdict=fail
-			reason="negative control: expected the runner to report '$expected' with every check of the suite passing; got $verdict${reason:+ ($reason)}$(grep -m1 '^FAIL' "$dir/suite.log" | sed 's/^/, /')"
+			reason="negative control: expected the runner to report '$expected' with every other check of the suite passing; got $verdict${reason:+ ($reason)}$(grep -m1 '^FAIL' "$dir/suite.log" | sed 's/^/, /')"
 		fi
 	fi
-	printf '%s\n' "$verdict" >"$dir/verdict"
+	if [ -n "$survivor" ]; then
+		verdict=fail reason=$survivor
+	fi
 	printf '%s\n' "$reason" >"$dir/reason"
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >"$dir/duration"
-	report_tap "$n" "$name" "$verdict" "$reason" "$dir"
+	printf '%s\n' "$verdict" >"$dir/verdict.tmp"
+	mv "$dir/verdict.tmp" "$dir/verdict"
 }
 
-report_tap() { # report_tap N NAME VERDICT REASON DIR
-	local n=$1 name=$2 verdict=$3 reason=$4 dir=$5
+report_tap() { # report_tap N NAME
+	local n=$1 name=$2 dir=$RESULTS/$2 verdict reason
+	verdict=$(cat "$dir/verdict")
+	reason=$(cat "$dir/reason")
 	sed 's/^/# /' "$dir/suite.log"
 	case $verdict in
 	pass) echo "ok $n $name${reason:+ # $reason}" ;;
@@ -226,25 +254,43 @@ write_results() { # write_results NAME...: junit.xml and summary.json, atomicall
 	mv "$RESULTS/junit.xml.tmp" "$RESULTS/junit.xml"
 }
 
+# Ctrl-C or TERM: stop every running suite and its guest, keep what
+# finished, and leave no half-written results file.
 on_interrupt() {
-	[ -n "${current_pid:-}" ] && kill -TERM "$current_pid" 2>/dev/null
-	[ -n "${current_dir:-}" ] && kill_guest "$current_dir"
+	local dir
+	trap - INT TERM
+	kill -TERM $(jobs -p) 2>/dev/null
+	for dir in "$RESULTS"/*/; do
+		[ -f "$dir/verdict" ] || kill_guest "$dir"
+	done
+	wait
 	rm -f "$RESULTS"/*.tmp
-	echo "Bail out! interrupted; results of the finished suites are in $RESULTS" >&2
+	echo "Bail out! interrupted; the console logs of every suite are in $RESULTS" >&2
 	exit 130
 }
 
+# Run the suites JOBS at a time, each in its own guest; report them in order.
 main() {
-	local suites name n=0 passed=0 failed=0 skipped=0 v
+	local suites name n=0 passed=0 failed=0 skipped=0 v next=0
 	mapfile -t suites < <(select_suites "$@") || exit 2
 	[ ${#suites[@]} -gt 0 ] || exit 2
 	mkdir -p "$RESULTS"
+	for name in "${suites[@]}"; do rm -f "$RESULTS/$name/verdict"; done
 	trap on_interrupt INT TERM
 	echo "TAP version 13"
 	echo "1..${#suites[@]}"
 	for name in "${suites[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-1}" ]; do
+			wait -n
+		done
+		run_suite "$name" &
+	done
+	for name in "${suites[@]}"; do
+		until [ -f "$RESULTS/$name/verdict" ]; do
+			wait -n 2>/dev/null || sleep 0.2
+		done
 		n=$((n + 1))
-		run_suite "$n" "$name"
+		report_tap "$n" "$name"
 		v=$(cat "$RESULTS/$name/verdict")
 		case $v in
 		pass | xfail) passed=$((passed + 1)) ;;
@@ -252,6 +298,7 @@ main() {
 		*) failed=$((failed + 1)) ;;
 		esac
 	done
+	wait
 	write_results "${suites[@]}"
 	echo "# results: $RESULTS/summary.json $RESULTS/junit.xml"
 	echo "$passed passed, $failed failed, $skipped skipped"
