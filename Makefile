@@ -42,6 +42,14 @@ else ifneq ($(KASAN),0)
 $(error KASAN=$(KASAN): use KASAN=1 for the KASAN kernel or leave it unset)
 endif
 
+# Checked here so that a bad MEM stops make before anything boots.
+ifneq ($(shell echo '$(MEM)' | grep -Ex '[0-9]+[MG]'),)
+MEM_MIB := $(if $(filter %G,$(MEM)),$(shell echo $$(( $(MEM:G=) * 1024 ))),$(MEM:M=))
+endif
+ifeq ($(shell [ '$(MEM_MIB)' -ge 64 ] 2>/dev/null && [ '$(MEM_MIB)' -le 16384 ] && echo ok),)
+$(error MEM=$(MEM) is not a guest memory size from 64M to 16G (like 256M or 1G))
+endif
+
 LINUX := $(KOBJ)/linux
 KMAKE := $(MAKE) -C $(KTREE) O=$(KOBJ) ARCH=um -j$(JOBS)
 WALKER_SRC := $(wildcard $(CURDIR)/walker/*.c $(CURDIR)/walker/*.h) $(CURDIR)/walker/Kbuild
@@ -156,7 +164,7 @@ run: $(INITRAMFS)
 .PHONY: test
 test: $(INITRAMFS) | $(BUILD)/.packages-test
 	@LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) ARGS="$(ARGS)" \
-		RESULTS=$(RESULTS) SEED=$(SEED) $(CURDIR)/tests/run.sh $(TESTS)
+		RESULTS=$(RESULTS) SEED=$(SEED) JOBS=$(JOBS) $(CURDIR)/tests/run.sh $(TESTS)
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
 .PHONY: gdb
@@ -167,6 +175,12 @@ gdb: $(INITRAMFS) | $(BUILD)/.packages-gdb
 $(BUILD)/.packages-gdb:
 	@$(CURDIR)/scripts/need-packages.sh gdb $(GDB_PACKAGES)
 	@mkdir -p $(@D) && touch $@
+
+# The harness's own negative controls and bad-input checks (also in make test).
+SELFTESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/selftest-*.exp))))
+.PHONY: selftest
+selftest:
+	@$(MAKE) --no-print-directory test TESTS="$(SELFTESTS)"
 
 $(BUILD)/.packages-test:
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)

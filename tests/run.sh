@@ -149,7 +149,7 @@ run_suite() {
 	verdict_of_exit "$rc" "$limit" "$dir/suite.log"
 	if [ -f "$dir/flood" ]; then
 		verdict=fail reason=$(cat "$dir/flood")
-	elif [ "$verdict" = pass ] && ! grep -q 'reboot: Power down' "$dir/console.log"; then
+	elif [ "$verdict" = pass ] && [ -f "$dir/console.log" ] && ! grep -q "reboot: Power down" "$dir/console.log"; then
 		verdict=fail reason="the guest did not power off cleanly (killed or crashed)"
 	fi
 	# An expected failure may WARN (the walker reports violations so) or,
