@@ -30,5 +30,23 @@ done
 # xterms for them. Nothing of the host is shared (no hostfs, no network).
 set -- "$linux" "mem=$mem" "initrd=$initramfs" con0=fd:0,fd:1 con=null "$@"
 echo "  BOOT    ${BOOT_WRAPPER:+$BOOT_WRAPPER }$*" >&2
+if [ -z "${BOOT_WRAPPER:-}" ]; then
+	exec "$@"
+fi
+
+# Under a wrapper (gdb) the kernel may be killed while UML's helper
+# processes live on: mark them through the environment and end them.
+APPLIANCE_GUEST=$$
+export APPLIANCE_GUEST
+status=0
 # shellcheck disable=SC2086 # the wrapper is a command line
-exec ${BOOT_WRAPPER:-} "$@"
+$BOOT_WRAPPER "$@" || status=$?
+for environ in /proc/[0-9]*/environ; do
+	pid=${environ#/proc/}
+	pid=${pid%/environ}
+	[ "$pid" = $$ ] && continue
+	if tr '\0' '\n' <"$environ" | grep -qx "APPLIANCE_GUEST=$$"; then
+		kill -KILL "$pid" || true
+	fi
+done 2>/dev/null
+exit $status
