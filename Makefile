@@ -17,6 +17,7 @@ JOBS ?= $(shell nproc)
 GDB_ARGS ?=
 SEED ?=
 FALLBACK_FIX ?=
+DURATION ?=
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
@@ -164,7 +165,8 @@ run: $(INITRAMFS)
 .PHONY: test
 test: $(INITRAMFS) | $(BUILD)/.packages-test
 	@LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) ARGS="$(ARGS)" \
-		RESULTS=$(RESULTS) SEED=$(SEED) JOBS=$(JOBS) $(CURDIR)/tests/run.sh $(TESTS)
+		RESULTS=$(RESULTS) SEED=$(SEED) JOBS=$(JOBS) DURATION=$(DURATION) \
+		$(CURDIR)/tests/run.sh $(TESTS)
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
 .PHONY: gdb
@@ -176,6 +178,14 @@ $(BUILD)/.packages-gdb:
 	@$(CURDIR)/scripts/need-packages.sh gdb $(GDB_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
+# The storm suites for as long as asked (seconds per storm), JOBS guests at once.
+SOAK_TESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/storm-*.exp))))
+.PHONY: soak
+soak:
+	@case '$(DURATION)' in ''|*[!0-9]*) \
+		echo "make soak: set DURATION to the seconds each storm runs, e.g. make soak DURATION=600" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory test TESTS="$(SOAK_TESTS)" DURATION=$(DURATION)
+
 # The harness's own negative controls and bad-input checks (also in make test).
 SELFTESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/selftest-*.exp))))
 .PHONY: selftest
@@ -184,6 +194,28 @@ selftest:
 
 $(BUILD)/.packages-test:
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
+# --- bench -------------------------------------------------------------------
+# Build, boot, suite, storm and walker figures as ratios against peers
+# (KUnit, Debian's user-mode-linux, the host) in build/bench/: bench/README.md.
+BENCH_QUICK ?= 0
+BENCH_STAGES ?= boot storms suite build
+BENCH_RUNS ?= 3
+BENCH_PACKAGES := hyperfine:hyperfine \
+	gnuplot-nox:gnuplot \
+	user-mode-linux:/usr/bin/linux.uml \
+	python3:python3
+
+.PHONY: bench
+bench: $(INITRAMFS) | $(BUILD)/.packages-bench $(BUILD)/.packages-test
+	@TOP=$(CURDIR) BUILD=$(BUILD) KTREE=$(KTREE) FRAGMENTS="$(FRAGMENTS)" \
+		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) STORM_BIN=$(BUILD)/rootfs/bin \
+		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \
+		$(CURDIR)/bench/run.sh
+
+$(BUILD)/.packages-bench:
+	@$(CURDIR)/scripts/need-packages.sh bench $(BENCH_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
 # --- housekeeping ------------------------------------------------------------

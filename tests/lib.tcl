@@ -193,6 +193,14 @@ proc finish {{verdict pass}} {
 # --- the walker module and the storms ----------------------------------------
 set walker_dir /sys/kernel/debug/table_walker
 
+# How long a storm runs: the suite's short default, or DURATION (make soak).
+proc storm_seconds {default} {
+	if {[info exists ::env(DURATION)] && $::env(DURATION) ne ""} {
+		return $::env(DURATION)
+	}
+	return $default
+}
+
 proc walker_control {cmd} {
 	guest_run "echo '$cmd' > $::walker_dir/control"
 }
@@ -207,7 +215,7 @@ proc set_fault {knob value} {
 # the walker's counters as {storm walker}, both kept for the results.
 proc storm_under_walker {storm walker_opts} {
 	walker_control "start $walker_opts seed=$::seed"
-	set out [guest_run "$storm -s $::seed" -timeout 180]
+	set out [guest_run "$storm -s $::seed" -timeout [expr {[storm_seconds 0] + 180}]]
 	walker_control stop
 	walker_control quiesce
 	set walker [read_counters $::walker_dir/stats]

@@ -134,7 +134,7 @@ run_suite() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	limit=$(header "$file" timeout)
-	limit=${limit:-120}
+	limit=$((${limit:-120} + 3 * ${DURATION:-0}))
 	expected=$(header "$file" expect-failure)
 	t0=$(date +%s.%N)
 	console_limit=$(header "$file" console-limit-mb)
