@@ -19,10 +19,7 @@ static long pte_span_mib = 256;
 static long pmd_span_gib = 16;
 
 static const struct storm_option options[] = {
-	{ "pte-span-mib", 0, "MIB", 2, 2048, &pte_span_mib,
-	  "a byte per 2 MiB: a pte table each" },
-	{ "pmd-span-gib", 0, "GIB", 0, 256, &pmd_span_gib,
-	  "a byte per 1 GiB: a pmd + a pte table each" },
+	STORM_SPAN_OPTIONS(pte_span_mib, pmd_span_gib),
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 

@@ -42,6 +42,13 @@ struct storm_option {
 	const char *help;
 };
 
+/* The layout options of the storms that map wide, sparse regions. */
+#define STORM_SPAN_OPTIONS(pte_span_mib, pmd_span_gib)			\
+	{ "pte-span-mib", 0, "MIB", 2, 2048, &(pte_span_mib),		\
+	  "a byte per 2 MiB: a pte table each" },			\
+	{ "pmd-span-gib", 0, "GIB", 0, 256, &(pmd_span_gib),		\
+	  "a byte per 1 GiB: a pmd + a pte table each" }
+
 /* Lives in a MAP_SHARED page so that worker processes add to one total. */
 struct storm_shared {
 	long claimed;		/* iterations handed out, for -n */
