@@ -269,9 +269,29 @@ on_interrupt() {
 	exit 130
 }
 
-# Run the suites JOBS at a time, each in its own guest; report them in order.
+# report_finished: print, in order, every suite that has finished since
+# the last call and count its verdict
+report_finished() {
+	local name v
+	while [ "$reported" -lt ${#suites[@]} ]; do
+		name=${suites[$reported]}
+		[ -f "$RESULTS/$name/verdict" ] || return 0
+		reported=$((reported + 1))
+		report_tap "$reported" "$name"
+		v=$(cat "$RESULTS/$name/verdict")
+		case $v in
+		pass | xfail) passed=$((passed + 1)) ;;
+		skip) skipped=$((skipped + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
+	done
+}
+
+# Run the suites JOBS at a time, each in its own guest; report them in
+# order as they finish.
 main() {
-	local suites name n=0 passed=0 failed=0 skipped=0 v next=0
+	local name
+	suites=() reported=0 passed=0 failed=0 skipped=0
 	mapfile -t suites < <(select_suites "$@") || exit 2
 	[ ${#suites[@]} -gt 0 ] || exit 2
 	mkdir -p "$RESULTS"
@@ -282,27 +302,19 @@ main() {
 	for name in "${suites[@]}"; do
 		while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-1}" ]; do
 			wait -n
+			report_finished
 		done
 		run_suite "$name" &
 	done
-	for name in "${suites[@]}"; do
-		until [ -f "$RESULTS/$name/verdict" ]; do
-			wait -n 2>/dev/null || sleep 0.2
-		done
-		n=$((n + 1))
-		report_tap "$n" "$name"
-		v=$(cat "$RESULTS/$name/verdict")
-		case $v in
-		pass | xfail) passed=$((passed + 1)) ;;
-		skip) skipped=$((skipped + 1)) ;;
-		*) failed=$((failed + 1)) ;;
-		esac
+	while [ "$reported" -lt ${#suites[@]} ]; do
+		wait -n 2>/dev/null || sleep 0.2
+		report_finished
 	done
 	wait
 	write_results "${suites[@]}"
 	echo "# results: $RESULTS/summary.json $RESULTS/junit.xml"
 	echo "$passed passed, $failed failed, $skipped skipped"
-	[ $failed = 0 ]
+	[ "$failed" = 0 ]
 }
 
 main "$@"
