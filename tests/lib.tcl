@@ -87,27 +87,36 @@ proc boot_guest {args} {
 	}
 }
 
-# UML 6.12 sometimes misses the SIGIO for console input and sits idle with
-# the line unread until the next input arrives. An empty line is a no-op
-# for the batch shell, so every second without an answer sends one.
+# UML 6.12 sometimes misses the SIGIO for console input (and output) and
+# sits idle with the line unread until the next input arrives. An empty
+# line is a no-op for the batch shell, so while waiting for an answer a
+# timer sends one every half second.
+proc nudge_console {} {
+	incr ::console_nudges
+	send "\r"
+	set ::nudge_timer [after 500 nudge_console]
+}
+
 proc expect_answer {timeout_s what} {
-	set deadline [expr {[clock seconds] + $timeout_s}]
-	set timeout 1
+	set timeout $timeout_s
+	set ::nudge_timer [after 500 nudge_console]
 	expect {
 		-re {(.*?)@@rc=([0-9]+)@@\r?\n} {
+			after cancel $::nudge_timer
 			return [list [string trim [string map {"\r" ""} $expect_out(1,string)]] \
 				$expect_out(2,string)]
 		}
 		timeout {
-			if {[clock seconds] < $deadline} {
-				incr ::console_nudges
-				send "\r"
-				exp_continue
-			}
+			after cancel $::nudge_timer
 			fail "no answer within $timeout_s s to: $what"
 			finish
 		}
-		eof { set ::guest_alive 0; fail "guest died while running: $what"; finish }
+		eof {
+			after cancel $::nudge_timer
+			set ::guest_alive 0
+			fail "guest died while running: $what"
+			finish
+		}
 	}
 }
 set console_nudges 0
@@ -160,9 +169,13 @@ proc record_counters {prefix counters} {
 	close $fd
 }
 
+# Power the guest off: straight away (poweroff -f) unless the suite set
+# orderly_poweroff, which goes through busybox init's shutdown (about 2 s
+# of SIGTERM, wait, SIGKILL that a test gains nothing from).
+set orderly_poweroff 0
 proc power_off {} {
 	if {!$::guest_alive} return
-	send "poweroff\r"
+	send [expr {$::orderly_poweroff ? "poweroff\r" : "poweroff -f\r"}]
 	set deadline [expr {[clock seconds] + 30}]
 	set timeout 1
 	expect {
