@@ -3,18 +3,49 @@
 # Apply the patch series to a kernel tree, or check that it is in one.
 #
 # usage: patch-tree.sh apply|check TREE PATCH...
-#   apply: apply each patch in order; stop at the first that does not
-#          apply, naming it and its failed hunks, with the tree unchanged
-#          by that patch.
+#   apply: skip the leading patches already in TREE, apply the others in
+#          order; stop at the first that does not apply, naming it and its
+#          failed hunks, with the tree unchanged by that patch.
 #   check: exit 0 if every patch is already in TREE, else name the first
 #          that is not.
 set -eu
 
 mode=$1 tree=$2
 shift 2
+
+# series_in_tree PATCH...: are these patches, in order, all in the tree?
+# A later patch may change what an earlier one touched, so undo them in
+# reverse order on a scratch copy of the files they touch.
+series_in_tree() {
+	[ $# -eq 0 ] && return 0
+	scratch=$(mktemp -d)
+	for f in $(sed -n 's|^+++ b/||p' "$@" | sort -u); do
+		if [ -e "$tree/$f" ]; then
+			mkdir -p "$scratch/${f%/*}"
+			cp "$tree/$f" "$scratch/$f"
+		fi
+	done
+	reversed=
+	for p; do reversed="$p $reversed"; done
+	ok=0
+	for p in $reversed; do
+		patch -d "$scratch" -p1 -R -f -s <"$p" >/dev/null 2>&1 || { ok=1; break; }
+	done
+	rm -rf "$scratch"
+	return $ok
+}
+
+# How many leading patches of the series the tree already has.
+applied=$#
+while ! series_in_tree $(printf '%s\n' "$@" | head -n "$applied"); do
+	applied=$((applied - 1))
+done
+
+n=0
 for p in "$@"; do
+	n=$((n + 1))
 	name=${p##*/}
-	if patch -d "$tree" -p1 -R -f -s --dry-run <"$p" >/dev/null 2>&1; then
+	if [ "$n" -le "$applied" ]; then
 		[ "$mode" = apply ] && echo "  PATCH   $name (already applied)"
 		continue
 	fi
