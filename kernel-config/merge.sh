@@ -9,6 +9,12 @@ set -eu
 ksrc=$1 kobj=$2
 shift 2
 mkdir -p "$kobj"
+kobj=$(realpath "$kobj")
+# merge_config.sh runs in the kernel tree: name the fragments absolutely.
+for fragment; do
+	shift
+	set -- "$@" "$(realpath "$fragment")"
+done
 log=$kobj/merge_config.log
 echo "  MERGE   $* -> $kobj/.config"
 (cd "$ksrc" && ARCH=um scripts/kconfig/merge_config.sh -O "$kobj" "$@") >"$log" 2>&1 || {
