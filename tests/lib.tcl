@@ -10,13 +10,11 @@
 
 package require Expect
 
-set test_name [file rootname [file tail $argv0]]
 set test_dir $env(TEST_DIR)
 set failures 0
 set guest_alive 0
 log_user 0
 match_max -d 4000000
-exp_internal 0
 
 # Exit codes as in kselftest: the runner maps them to TAP.
 array set exit_code {pass 0 fail 1 xfail 2 xpass 3 skip 4}
@@ -53,11 +51,6 @@ proc check {expr msg} {
 	}
 	fail "$msg (failed: [uplevel 1 [list subst $expr]])"
 	return 0
-}
-
-proc guest_timeout {} {
-	if {[info exists ::env(GUEST_TIMEOUT)]} { return $::env(GUEST_TIMEOUT) }
-	return 30
 }
 
 # Boot a guest and wait for its shell; extra arguments go to the kernel.
@@ -124,7 +117,7 @@ set console_nudges 0
 # Run CMD in the guest and return its output; a non-zero status is a
 # failure unless -status VAR asks for it instead.
 proc guest_run {cmd args} {
-	set limit [guest_timeout]
+	set limit 30
 	set status_var ""
 	foreach {opt val} $args {
 		switch -- $opt {
