@@ -1,0 +1,14 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Suite stage: hyperfine times the default `make test` (every suite, each
+# in its own guest) as a user runs it, on an appliance already built.
+#
+# usage: suite.sh RAW RUNS   (environment: TOP)
+set -eu
+
+raw=$1 runs=$2
+# A failing suite must not lose the timing: -i, and suite.log keeps the
+# TAP and the closing "N passed, N failed" line for report.py.
+set -x
+hyperfine --style basic -i --runs "$runs" --export-json "$raw/suite.json" -n make-test \
+	"make -C $TOP test >>$raw/suite.log 2>&1"
