@@ -37,12 +37,21 @@ Break where a page-table page is queued (tlb_remove_table) and where its
 batch is freed after the grace period (tlb_remove_table_rcu).
 end
 
-define load-walker-symbols
-	lx-symbols
-end
-document load-walker-symbols
-Load the symbols of table_walker.ko (after the guest has booted) so that
-breakpoints on its tw_* functions resolve.
+# lx-symbols looks for "vmlinux" (not "linux") and for modules below the
+# current directory: run it from the kernel's build directory.
+python
+class LoadWalkerSymbols(gdb.Command):
+    """Load the symbols of table_walker.ko (once the guest has loaded it)
+so that breakpoints on its tw_* functions resolve."""
+
+    def __init__(self):
+        super().__init__("load-walker-symbols", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        gdb.execute("cd " + kobj)
+        gdb.execute("lx-symbols")
+
+LoadWalkerSymbols()
 end
 
 echo appliance.gdb: 'run' boots the guest; 'break-table-free' sets the table-free breakpoints.\n
