@@ -56,9 +56,10 @@ static atomic_t tw_warned_oracle;
  *
  * Where it differs from gup_fast():
  *
- *  - It scans all of [0, TASK_SIZE) from a random pgd and pmd index,
- *    wrapping around, skipping none entries instead of failing on them,
- *    and stops when it holds TW_HELD_MAX tables.
+ *  - It scans all of [0, TASK_SIZE) from a random populated pgd entry
+ *    and a random pmd index, wrapping around, skipping none entries
+ *    instead of failing on them, and stops when it holds TW_HELD_MAX
+ *    tables.
  *  - __pte_offset_map() is not exported to modules; tw_pte_offset_map()
  *    is its copy without pmd_clear_bad(): a foreign walker never writes.
  *  - Before following an entry to a table it checks the table's pfn with
@@ -241,10 +242,53 @@ static bool tw_walk_pmd_table(struct tw_walker *w, pud_t pud,
 	return true;
 }
 
+/*
+ * Whether the pgd entry of @addr leads to a pmd table. p4d and pud are
+ * folded into the pgd, so pgd_none() is always false: the pud says it.
+ */
+static bool tw_pgd_populated(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgdp = pgd_offset(mm, addr);
+	pgd_t pgd = pgdp_get(pgdp);
+	p4d_t *p4dp, p4d;
+	pud_t pud;
+
+	if (pgd_none(pgd) || pgd_leaf(pgd))
+		return false;
+	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
+	p4d = p4dp_get(p4dp);
+	if (!p4d_present(p4d))
+		return false;
+	pud = pudp_get(pud_offset_lockless(p4dp, p4d, addr));
+	return pud_present(pud) && !pud_leaf(pud);
+}
+
+/*
+ * The pgd index a walk starts at: one of the populated entries, each with
+ * the same chance (reservoir sampling). An index drawn from all
+ * USER_PTRS_PER_PGD nearly always falls in the wide hole below the stack,
+ * so the walk went stack, wrap, lowest mappings: with -t 2 the munmap
+ * storm's first faulting thread (33 tables, mapped first, lowest) filled
+ * the held set on every walk and the unmapped region was never reached.
+ */
+static unsigned int tw_pick_start(struct tw_walker *w, struct mm_struct *mm,
+				  unsigned int n)
+{
+	unsigned int k, start = 0, seen = 0;
+
+	for (k = 0; k < n; k++) {
+		if (!tw_pgd_populated(mm, (unsigned long)k * PGDIR_SIZE))
+			continue;
+		if (prandom_u32_state(&w->rnd) % ++seen == 0)
+			start = k;
+	}
+	return start;
+}
+
 static void tw_walk_pgd_range(struct tw_walker *w, struct mm_struct *mm)
 {
 	unsigned int n = USER_PTRS_PER_PGD;
-	unsigned int start = prandom_u32_state(&w->rnd) % n;
+	unsigned int start = tw_pick_start(w, mm, n);
 	unsigned int k;
 
 	BUILD_BUG_ON(CONFIG_PGTABLE_LEVELS != 3);
