@@ -65,7 +65,7 @@ INITRAMFS := $(KOBJ)/initramfs.cpio
 RESULTS := $(BUILD)/results
 
 BUILD_PACKAGES := gcc:gcc make:make flex:flex bison:bison bc:bc xz-utils:xz \
-	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h
+	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h patch:patch
 ROOTFS_PACKAGES := busybox-static:/bin/busybox
 TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout
 GDB_PACKAGES := gdb:gdb python3:python3

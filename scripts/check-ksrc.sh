@@ -19,9 +19,22 @@ if ! grep -qs '^VERSION = ' "$tree/Makefile" || [ ! -d "$tree/arch/um" ]; then
 	echo "make: KSRC=$tree is not a kernel tree (no Makefile with VERSION = and no arch/um). Set KSRC to a Linux source tree or leave it unset to use Debian's linux-source-6.12." >&2
 	exit 1
 fi
-if missing=$("$here/patch-tree.sh" check "$tree" "$@"); then
-	exit 0
-fi
+# kbuild refuses an O= build from a tree built in place, with these very
+# tests ("The source tree is not clean"); say so before anything is built.
+for f in .config include/config arch/um/include/generated; do
+	[ -e "$tree/$f" ] || continue
+	echo "make: KSRC=$tree was built in place (it has $f), and kbuild refuses to build such a tree out of tree (O=)." >&2
+	echo "Clean it with  make -C $tree ARCH=um mrproper  (this deletes $tree/.config: copy it first if you need it)," >&2
+	echo "or point KSRC at a clean tree." >&2
+	exit 1
+done
+status=0
+missing=$("$here/patch-tree.sh" check "$tree" "$@") || status=$?
+case $status in
+0) exit 0 ;;
+1) ;;
+*) exit "$status" ;; # patch-tree.sh said why
+esac
 if [ "$mode" = apply ]; then
 	exec "$here/patch-tree.sh" apply "$tree" "$@"
 fi

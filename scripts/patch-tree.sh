@@ -8,10 +8,17 @@
 #          failed hunks, with the tree unchanged by that patch.
 #   check: exit 0 if every patch is already in TREE, else name the first
 #          that is not.
+# Exit status 2: patch(1) is not installed.
 set -eu
 
 mode=$1 tree=$2
 shift 2
+
+# Without patch(1) every patch would look as if it did not apply.
+if ! command -v patch >/dev/null 2>&1; then
+	echo "patches: patch(1) is not installed. Install it with:  sudo apt-get install -y patch" >&2
+	exit 2
+fi
 
 # series_in_tree PATCH...: are these patches, in order, all in the tree?
 # A later patch may change what an earlier one touched, so undo them in
