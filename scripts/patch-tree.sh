@@ -20,23 +20,30 @@ if ! command -v patch >/dev/null 2>&1; then
 	exit 2
 fi
 
-# series_in_tree PATCH...: are these patches, in order, all in the tree?
-# A later patch may change what an earlier one touched, so undo them in
-# reverse order on a scratch copy of the files they touch.
+# series_in_tree N PATCH...: are the first N patches, in order, all in the
+# tree? A later patch may change what an earlier one touched, so undo them
+# in reverse order on a scratch copy of the files they touch.
 series_in_tree() {
-	[ $# -eq 0 ] && return 0
+	count=$1
+	shift
+	[ "$count" -eq 0 ] && return 0
 	scratch=$(mktemp -d)
-	for f in $(sed -n 's|^+++ b/||p' "$@" | sort -u); do
+	i=0
+	for first; do
+		i=$((i + 1))
+		if [ "$i" -le "$count" ]; then sed -n 's|^+++ b/||p' "$first"; fi
+	done | sort -u | while IFS= read -r f; do
 		if [ -e "$tree/$f" ]; then
-			mkdir -p "$scratch/${f%/*}"
+			mkdir -p "$(dirname "$scratch/$f")"
 			cp "$tree/$f" "$scratch/$f"
 		fi
 	done
-	reversed=
-	for p; do reversed="$p $reversed"; done
 	ok=0
-	for p in $reversed; do
+	i=$count
+	while [ "$i" -gt 0 ]; do
+		eval "p=\${$i}"
 		patch -d "$scratch" -p1 -R -f -s <"$p" >/dev/null 2>&1 || { ok=1; break; }
+		i=$((i - 1))
 	done
 	rm -rf "$scratch"
 	return $ok
@@ -44,7 +51,7 @@ series_in_tree() {
 
 # How many leading patches of the series the tree already has.
 applied=$#
-while ! series_in_tree $(printf '%s\n' "$@" | head -n "$applied"); do
+while ! series_in_tree "$applied" "$@"; do
 	applied=$((applied - 1))
 done
 
@@ -63,8 +70,15 @@ for p in "$@"; do
 	if ! out=$(patch -d "$tree" -p1 -N -f --dry-run <"$p" 2>&1); then
 		echo "$out" | grep -E 'FAILED|can.t find file|patching file|malformed' >&2 || echo "$out" >&2
 		echo "patches: $name does not apply to $tree (failed hunks above)." >&2
-		echo "Refresh it against this tree (git am, fix, git format-patch), or use" >&2
-		echo "Debian's linux-source-6.12 by leaving KSRC unset." >&2
+		if [ -e "$tree/.appliance-unpacked" ]; then
+			# make's own unpack of Debian's tree, patched by an earlier build
+			echo "If a patch was changed, or added before one already applied, start afresh:" >&2
+			echo "rm -rf $tree (your edits in it go too) and make unpacks and patches it again." >&2
+			echo "Otherwise refresh the patch (git am, fix, git format-patch)." >&2
+		else
+			echo "Refresh it against this tree (git am, fix, git format-patch), or use" >&2
+			echo "Debian's linux-source-6.12 by leaving KSRC unset." >&2
+		fi
 		exit 1
 	fi
 	echo "  PATCH   $name"
