@@ -18,6 +18,8 @@ GDB_ARGS ?=
 SEED ?=
 FALLBACK_FIX ?=
 DURATION ?=
+SHARD ?=
+DIRS ?=
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
@@ -67,7 +69,8 @@ RESULTS := $(BUILD)/results
 BUILD_PACKAGES := gcc:gcc make:make flex:flex bison:bison bc:bc xz-utils:xz \
 	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h patch:patch
 ROOTFS_PACKAGES := busybox-static:/bin/busybox
-TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout
+TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout python3:python3
+CHECK_PACKAGES := python3:python3 shellcheck:shellcheck libxml2-utils:xmllint
 GDB_PACKAGES := gdb:gdb python3:python3
 
 .PHONY: all
@@ -162,16 +165,56 @@ storms: $(STORM_BIN)
 run: $(INITRAMFS)
 	@$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
+# What a failing suite's replay line sets besides TESTS and SEED: every
+# variable that changes the kernel or the run. run.sh gets each, and the list.
+REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS
+# shell_env VAR...: VAR='value' words for a recipe's environment
+shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
+HARNESS := PYTHONPATH=$(CURDIR)/tests PYTHONDONTWRITEBYTECODE=1 python3 -m harness
+
+# Checked here so that a bad SHARD stops make before anything is built.
+ifneq ($(SHARD),)
+SHARD_ERROR := $(shell $(HARNESS) shard '$(SHARD)' 2>&1 >/dev/null)
+ifneq ($(SHARD_ERROR),)
+$(error $(SHARD_ERROR))
+endif
+endif
+
+# The harness's own tests run first: a broken judge must not judge guests.
 .PHONY: test
-test: $(INITRAMFS) | $(BUILD)/.packages-test
-	@LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) ARGS="$(ARGS)" \
-		RESULTS=$(RESULTS) SEED=$(SEED) JOBS=$(JOBS) DURATION=$(DURATION) \
+test: check $(INITRAMFS) | $(BUILD)/.packages-test
+	@$(call shell_env,$(REPLAY_VARS) SEED JOBS SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
+		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) RESULTS=$(RESULTS) \
 		$(CURDIR)/tests/run.sh $(TESTS)
+
+# The harness's unit tests (tests/harness/test_*.py: verdicts, results,
+# KTAP read back by the kernel's kunit.py) and shellcheck on every shell
+# script: seconds, no guest, no kernel build.
+SHELL_SCRIPTS = $(shell cd $(CURDIR) && find . \( -path ./build -o -path ./.git \) -prune -o -type f -print | \
+	while read -r f; do head -n 1 "$$f" | grep -qaE '^.!.*/(ba)?sh' && echo "$${f:2}"; done | sort)
+.PHONY: check
+check: | $(BUILD)/.packages-check
+	@echo "  CHECK   python3 -m unittest discover -s tests/harness -t tests"
+	@cd $(CURDIR)/tests && KUNIT_TREE=$(KTREE) PYTHONDONTWRITEBYTECODE=1 \
+		python3 -m unittest discover -q -s harness -t .
+	@echo "  CHECK   shellcheck $(words $(SHELL_SCRIPTS)) scripts"
+	@cd $(CURDIR) && shellcheck $(SHELL_SCRIPTS)
+
+$(BUILD)/.packages-check:
+	@$(CURDIR)/scripts/need-packages.sh check $(CHECK_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
+# Many results directories (shards, hosts) into one summary.json and
+# junit.xml in RESULTS (tests/README.md).
+.PHONY: merge-results
+merge-results: | $(BUILD)/.packages-check
+	@[ -n '$(DIRS)' ] || { echo 'make merge-results: set DIRS to the results directories to merge, e.g. DIRS="a/results b/results"' >&2; exit 2; }
+	@$(HARNESS) merge $(RESULTS) $(DIRS)
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
 .PHONY: gdb
 gdb: $(INITRAMFS) | $(BUILD)/.packages-gdb
-	@BOOT_WRAPPER="gdb -q -x $(CURDIR)/scripts/appliance.gdb $(GDB_ARGS) --args" \
+	@BOOT_WRAPPER="$(CURDIR)/scripts/gdb-wrapper.sh $(GDB_ARGS) --args" \
 		$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
 $(BUILD)/.packages-gdb:

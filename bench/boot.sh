@@ -10,7 +10,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 raw=$1 runs=$2
 warmup=2
-export TEST_DIR="$raw/boot" ARGS= BOOT_GUEST="$here/../scripts/boot-guest.sh"
+export TEST_DIR="$raw/boot" ARGS='' BOOT_GUEST="$here/../scripts/boot-guest.sh"
 mkdir -p "$TEST_DIR"
 # hyperfine stops at a failed boot: its guest must not outlive the stage.
 trap '"$here/kill-guest.sh" "$TEST_DIR"' EXIT

@@ -10,7 +10,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 raw=$1 rounds=$2 violation_boots=$3
-export ARGS= BOOT_GUEST="$here/../scripts/boot-guest.sh"
+export ARGS='' BOOT_GUEST="$here/../scripts/boot-guest.sh"
 
 run_guest() { # run_guest SCRIPT NAME: one guest, console kept in RAW/NAME/
 	export TEST_DIR="$raw/$2"

@@ -17,7 +17,9 @@ import re
 import statistics
 import sys
 
-STORMS = ["fork", "exit", "munmap", "overflow"]
+# The storms in their tables' order: the first word of each line of bench/storms.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "storms")) as _f:
+    STORMS = [line.split()[0] for line in _f if line.strip() and not line.startswith("#")]
 # run.sh's meta.txt lines that the notes repeat: waits, others seen, skips.
 NOTED_META = ("waited_before", "busy_while", "build_skipped", "others_running")
 

@@ -4,9 +4,14 @@
 #
 # The runner (tests/run.sh) sets TEST_DIR, LINUX, INITRAMFS, MEM, ARGS and
 # BOOT_GUEST; everything a suite learns goes to files under TEST_DIR:
-#   console.log  the guest's whole console
-#   guest.pid    the UML process group, which the runner kills at the end
-#   counters     "key value" lines copied into build/results/summary.json
+#   console.log    the guest's whole console
+#   guest.pid      the UML process group, which the runner kills at the end
+#   checks         one line per check or note: STATUS<TAB>MESSAGE, STATUS
+#                  pass, fail, skip or note, the message escaped (record_line)
+#   suite-verdict  the suite's own verdict: VERDICT<TAB>REASON, written last
+#   counters       "key value" lines: the seed, and PREFIX.RUN.key for each
+#                  storm and walker run (record_counters)
+# tests/harness reads them (tests/README.md has the formats).
 
 package require Expect
 
@@ -16,8 +21,12 @@ set guest_alive 0
 log_user 0
 match_max -d 4000000
 
-# Exit codes as in kselftest: the runner maps them to TAP.
-array set exit_code {pass 0 fail 1 xfail 2 xpass 3 skip 4}
+# Exit codes as in kselftest, from the file the runner's verdict reads too.
+set fd [open [file join [file dirname [info script]] harness exit-codes]]
+foreach line [split [read $fd] "\n"] {
+	if {[regexp {^([a-z]+) ([0-9]+)$} $line -> name code]} { set exit_code($name) $code }
+}
+close $fd
 
 # One seed per suite run drives the storms and the walkers: SEED= replays.
 if {[info exists env(SEED)] && $env(SEED) ne ""} {
@@ -28,19 +37,52 @@ if {[info exists env(SEED)] && $env(SEED) ne ""} {
 set fd [open $test_dir/counters w]
 puts $fd "seed $seed"
 close $fd
+close [open $test_dir/checks w]
 
+# Backslash and control characters escaped, so that any message is one
+# line of a file: \\ \t \n \r and \xNN (tests/harness/facts.py undoes it).
+set record_escapes [list \\ \\\\ \t \\t \n \\n \r \\r \x7f \\x7f]
+for {set c 0} {$c < 32} {incr c} {
+	if {$c ni {9 10 13}} { lappend record_escapes [format %c $c] [format \\x%02x $c] }
+}
+
+# record_line FILE FIELD...: append the fields, escaped, TAB-separated.
+proc record_line {file args} {
+	set fd [open [file join $::test_dir $file] a]
+	fconfigure $fd -encoding utf-8
+	puts $fd [join [lmap field $args { string map $::record_escapes $field }] "\t"]
+	close $fd
+}
+
+# The last note, which says why a suite skips or fails as expected when
+# it calls finish with no reason.
+set last_note ""
 proc note {msg} {
 	puts "$msg"
 	flush stdout
+	record_line checks note $msg
+	set ::last_note $msg
 }
 
 proc fail {msg} {
 	incr ::failures
-	note "FAIL: $msg"
+	puts "FAIL: $msg"
+	flush stdout
+	record_line checks fail $msg
 }
 
 proc pass {msg} {
-	note "ok: $msg"
+	puts "ok: $msg"
+	flush stdout
+	record_line checks pass $msg
+}
+
+# A check that cannot run here (it needs root, another user, a KASAN
+# kernel): reported as skipped, MSG saying why, and never a failure.
+proc skip_check {msg} {
+	puts "SKIP: $msg"
+	flush stdout
+	record_line checks skip $msg
 }
 
 # check EXPR MSG: evaluate EXPR in the caller; count a failure when false.
@@ -155,10 +197,13 @@ proc read_counters {path} {
 	return [parse_counters [guest_run "cat $path"]]
 }
 
-# Keep counters for the results: PREFIX.key value.
+# Keep counters for the results: PREFIX.RUN.key value, RUN counting this
+# suite's calls with PREFIX from 1, so that a second storm's counters do
+# not overwrite the first's.
 proc record_counters {prefix counters} {
+	set run [incr ::counter_runs($prefix)]
 	set fd [open $::test_dir/counters a]
-	dict for {k v} $counters { puts $fd "$prefix.$k $v" }
+	dict for {k v} $counters { puts $fd "$prefix.$run.$k $v" }
 	close $fd
 }
 
@@ -186,13 +231,19 @@ proc power_off {} {
 	set ::guest_alive 0
 }
 
-# Power off and exit with the verdict: fail if any check failed, else
-# VERDICT (pass by default; xfail/xpass/skip for the suites that need them).
-proc finish {{verdict pass}} {
+# Power off, record the suite's verdict and exit with its code: fail if
+# any check failed, else VERDICT (pass by default; xfail/xpass/skip for the
+# suites that need them) for REASON, by default the last note (without a
+# "SKIP: " or "XFAIL: " prefix some suites give it).
+proc finish {{verdict pass} {reason ""}} {
+	if {$reason eq ""} { regsub {^(SKIP|XFAIL|XPASS): *} $::last_note {} reason }
 	power_off
 	if {$::failures > 0 && $verdict eq "pass"} { set verdict fail }
+	if {$verdict in {pass fail}} { set reason "" }
 	if {$::console_nudges > 0} { note "console input nudges: $::console_nudges" }
-	note "verdict: $verdict"
+	puts "verdict: $verdict"
+	flush stdout
+	record_line suite-verdict $verdict $reason
 	exit $::exit_code($verdict)
 }
 

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge.
+
+usage: PYTHONPATH=tests python3 -m harness VERB ...   (tests/README.md)
+Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed,
+2 bad usage.
+"""
+
+import argparse
+import os
+import sys
+
+from . import facts, ktap, merge, results, shard, verdict
+
+
+def print_lines(lines):
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+
+
+def cmd_judge(args):
+    judgement = verdict.judge(facts.read_facts(args.dir))
+    results.write_record(args.dir, results.make_record(args.name, args.dir, judgement, os.environ))
+    return 0
+
+
+def cmd_ktap_header(args):
+    print_lines(ktap.header(args.count))
+    return 0
+
+
+def cmd_ktap_suite(args):
+    record = results.read_record(args.name, args.dir)
+    print_lines(ktap.suite_lines(args.number, args.name, record,
+                                 record["result"] in verdict.FAILING))
+    return 0
+
+
+def finish_lines(out, records):
+    totals = results.count(records)
+    print_lines(["# results: %s %s" % (os.path.join(out, "summary.json"), os.path.join(out, "junit.xml"))]
+                + ktap.totals_lines(totals))
+    return 1 if any(totals[v] for v in verdict.FAILING) else 0
+
+
+def cmd_finish(args):
+    records = {name: results.read_record(name, os.path.join(args.results, name)) for name in args.names}
+    results.write_summary(os.path.join(args.results, "summary.json"), records, os.environ.get("SHARD", ""))
+    results.write_junit(os.path.join(args.results, "junit.xml"), records)
+    return finish_lines(args.results, records)
+
+
+def cmd_shard(args):
+    try:
+        print_lines(shard.select(args.spec, args.names))
+    except shard.ShardError as e:
+        print(e, file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_merge(args):
+    for directory in args.dirs:
+        if not os.path.exists(os.path.join(directory, "summary.json")):
+            print("merge: %s holds no summary.json: name results directories that a "
+                  "finished make test wrote" % directory, file=sys.stderr)
+            return 2
+    return finish_lines(args.out, merge.write(args.out, args.dirs))
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    p = verbs.add_parser("judge", help="judge one finished suite: write DIR/result.json")
+    p.add_argument("name")
+    p.add_argument("dir")
+    p.set_defaults(run=cmd_judge)
+    p = verbs.add_parser("ktap-header", help="print the KTAP version line and plan")
+    p.add_argument("count", type=int)
+    p.set_defaults(run=cmd_ktap_header)
+    p = verbs.add_parser("ktap-suite", help="print one judged suite as KTAP test NUMBER")
+    p.add_argument("number", type=int)
+    p.add_argument("name")
+    p.add_argument("dir")
+    p.set_defaults(run=cmd_ktap_suite)
+    p = verbs.add_parser("finish", help="write summary.json and junit.xml, print the totals")
+    p.add_argument("results")
+    p.add_argument("names", nargs="*")
+    p.set_defaults(run=cmd_finish)
+    p = verbs.add_parser("shard", help="print the suites of shard SPEC (I/N)")
+    p.add_argument("spec")
+    p.add_argument("names", nargs="*")
+    p.set_defaults(run=cmd_shard)
+    p = verbs.add_parser("merge", help="merge results directories into OUT")
+    p.add_argument("out")
+    p.add_argument("dirs", nargs="+")
+    p.set_defaults(run=cmd_merge)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
