@@ -233,13 +233,16 @@ proc power_off {} {
 
 # Power off, record the suite's verdict and exit with its code: fail if
 # any check failed, else VERDICT (pass by default; xfail/xpass/skip for the
-# suites that need them) for REASON, by default the last note (without a
-# "SKIP: " or "XFAIL: " prefix some suites give it).
+# suites that need them) for REASON. An xfail, xpass or skip with no REASON
+# takes the last note (without a "SKIP: " or "XFAIL: " prefix some suites
+# give it); a failure's reason is its first failed check, unless given.
 proc finish {{verdict pass} {reason ""}} {
-	if {$reason eq ""} { regsub {^(SKIP|XFAIL|XPASS): *} $::last_note {} reason }
+	if {$reason eq "" && $verdict ni {pass fail}} {
+		regsub {^(SKIP|XFAIL|XPASS): *} $::last_note {} reason
+	}
 	power_off
 	if {$::failures > 0 && $verdict eq "pass"} { set verdict fail }
-	if {$verdict in {pass fail}} { set reason "" }
+	if {$verdict eq "pass"} { set reason "" }
 	if {$::console_nudges > 0} { note "console input nudges: $::console_nudges" }
 	puts "verdict: $verdict"
 	flush stdout

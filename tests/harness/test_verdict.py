@@ -53,6 +53,11 @@ class VerdictTest(unittest.TestCase):
         self.assertVerdict(j, "error", "suite exited with status 1")
         self.assertEqual(self.runner(j).status, "fail")
 
+    def test_fail_with_the_suite_reason(self):
+        j = self.judge(exit_code=1, checks=[("pass", "a")], suite_verdict=("fail", "the storm never started"))
+        self.assertVerdict(j, "fail", "the storm never started")
+        self.assertEqual(self.runner(j).status, "fail")
+
     def test_unknown_exit_status(self):
         self.assertVerdict(self.judge(exit_code=255, checks=[]), "error", "status 255")
 

@@ -68,6 +68,8 @@ def verdict_of_exit(facts):
     failed = failed_checks(facts)
     if failed:
         return "fail", failed[0].message
+    if name == "fail" and facts.suite_reason:
+        return "fail", facts.suite_reason
     return "error", "suite exited with status %s" % facts.exit_code
 
 
@@ -80,8 +82,9 @@ def matches(regex, text):
 
 def judge(facts):
     verdict, reason = verdict_of_exit(facts)
-    # Whether the runner (not one of the suite's own checks) decided.
-    by_runner = verdict != "fail"
+    # Whether the runner, not one of the suite's own failed checks, decided:
+    # then the runner's check fails, so a failed suite always has one.
+    by_runner = verdict != "fail" or not failed_checks(facts)
     if facts.flood:
         verdict, reason, by_runner = "fail", facts.flood, True
     elif verdict == "pass" and facts.console_seen and not facts.powered_off:
