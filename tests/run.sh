@@ -97,7 +97,9 @@ run_suite() {
 	console_limit=$(header "$file" console-limit-mb)
 	watch_console "$dir" "${console_limit:-20}" &
 	watcher=$!
-	TEST_DIR=$dir timeout -k 5 "$limit" expect -f "$file" >"$dir/suite.log" 2>&1 </dev/null
+	# timeout -k kills its own process group, itself included: keep bash's
+	# "Killed" notice off the terminal (the verdict reports the time-out).
+	{ TEST_DIR=$dir timeout -k 5 "$limit" expect -f "$file" >"$dir/suite.log" 2>&1 </dev/null; } 2>/dev/null
 	rc=$?
 	kill "$watcher" 2>/dev/null
 	survivor=$(kill_guest "$dir")
