@@ -71,10 +71,11 @@ kill_guest() { # kill_guest DIR: the whole UML process group, then wait for it
 	echo "UML process group $pid survived SIGKILL"
 }
 
-# watch_console DIR MB: kill the guest whose console log passes MB
+# watch_console DIR MB OWNER: kill the guest whose console log passes MB;
+# end with OWNER, the suite's runner, even when an interrupt killed it.
 watch_console() {
 	local limit=$(($2 * 1024 * 1024))
-	while sleep 1; do
+	while sleep 1 && kill -0 "$3" 2>/dev/null; do
 		if [ "$(stat -c %s "$1/console.log" 2>/dev/null || echo 0)" -gt "$limit" ]; then
 			echo "console flood: over $2 MB of output (guest killed)" >"$1/flood"
 			kill_guest "$1" >/dev/null
@@ -88,14 +89,14 @@ watch_console() {
 # which tells the main loop that the suite is done.
 run_suite() {
 	local name=$1 file=$here/$1.exp dir=$RESULTS/$1
-	local limit rc t0 t1 watcher survivor console_limit
+	local limit rc t0 t1 watcher survivor console_limit runner=$BASHPID
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	limit=$(header "$file" timeout)
 	limit=$((${limit:-120} + 3 * ${DURATION:-0}))
 	t0=$(date +%s.%N)
 	console_limit=$(header "$file" console-limit-mb)
-	watch_console "$dir" "${console_limit:-20}" &
+	watch_console "$dir" "${console_limit:-20}" "$runner" &
 	watcher=$!
 	# timeout -k kills its own process group, itself included: keep bash's
 	# "Killed" notice off the terminal (the verdict reports the time-out).
