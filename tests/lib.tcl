@@ -211,9 +211,29 @@ proc walker_control {cmd} {
 	guest_run "echo '$cmd' > $::walker_dir/control"
 }
 
-# Turn a fault-injection knob of patches/0003 on (1) or off (0).
-proc set_fault {knob value} {
-	guest_run "echo $value > /sys/kernel/debug/mmu_gather/$knob"
+# Turn a fault-injection capability of patches/0003 (a fault_attr under
+# /sys/kernel/debug/mmu_gather/KNOB/) on: every call fails, quietly; or
+# off. Options name its other files: -interval 1000 fails one call in a
+# thousand, -times N the first N, -task-filter Y marked tasks only.
+proc set_fault {knob state args} {
+	set dir /sys/kernel/debug/mmu_gather/$knob
+	switch -- $state {
+		on { set probability 100 }
+		off { set probability 0 }
+		default { error "set_fault: state $state: use on or off" }
+	}
+	set attrs [dict create interval 1 times -1 verbose 0 task-filter N]
+	foreach {opt val} $args {
+		if {![regexp {^-(interval|times|task-filter|space)$} $opt -> file]} {
+			error "set_fault: unknown option $opt"
+		}
+		dict set attrs $file $val
+	}
+	# probability last: the capability is armed only once it is set up.
+	dict set attrs probability $probability
+	set cmds {}
+	dict for {file val} $attrs { lappend cmds "echo $val > $dir/$file" }
+	guest_run [join $cmds " && "]
 }
 
 # Run STORM (a command line; the suite's seed is appended) while walkers
