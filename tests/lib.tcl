@@ -236,10 +236,18 @@ proc set_fault {knob state args} {
 	guest_run [join $cmds " && "]
 }
 
+# Switch one of the walker's checks (module parameter check_NAME) on (Y)
+# or off (N): a negative control shows that check firing on its own.
+proc set_walker_check {name value} {
+	guest_run "echo $value > /sys/module/table_walker/parameters/check_$name"
+}
+
 # Run STORM (a command line; the suite's seed is appended) while walkers
 # started with WALKER_OPTS walk; stop, quiesce, and return the storm's and
 # the walker's counters as {storm walker}, both kept for the results.
 proc storm_under_walker {storm walker_opts} {
+	# After rcu_barrier(): nothing from before the storm is counted.
+	walker_control reset
 	walker_control "start $walker_opts seed=$::seed"
 	set out [guest_run "$storm -s $::seed" -timeout [expr {[storm_seconds 0] + 180}]]
 	walker_control stop
@@ -251,11 +259,13 @@ proc storm_under_walker {storm walker_opts} {
 	return [list $storm_counters $walker]
 }
 
-# The invariants every healthy run keeps: no table freed under a walker,
-# none freed twice or leaked, a TLB flush between unlink and free, and
-# every batch handed to RCU came back through its callback.
+# The invariants every healthy run keeps: no table freed under a walker
+# or before a grace period, none freed twice, leaked or past the hooks, a
+# TLB flush between unlink and free, and every batch handed to RCU came
+# back through its callback. The walker lists the counters that must be
+# 0 (TW_INVARIANTS in walker/table_walker.h); they are read from it.
 proc check_table_invariants {w} {
-	foreach key {violations oracle_violations flush_violations double_frees leaks batch_imbalance} {
+	foreach key [split [guest_run "cat $::walker_dir/invariants"] "\n"] {
 		check {[dict get $w $key] == 0} "$key is 0"
 	}
 	check {[dict get $w quiesced] == 1} "the walker's accounting ran after rcu_barrier()"
