@@ -273,6 +273,15 @@ proc check_table_invariants {w} {
 	check {[dict get $w batches_rcu_callbacks] > 0} "batches were freed by their RCU callback"
 }
 
+# A storm that frees both levels: the walkers saw pte and pmd tables among
+# those unlinked (a table's level is known once a walker visited it).
+proc check_levels_unlinked {w} {
+	foreach level {pte pmd} {
+		set n [dict get $w tables_unlinked_$level]
+		check {$n > 0} "$level tables were unlinked ($n seen by a walker)"
+	}
+}
+
 # Make every non-sleeping page allocation of tasks marked make-it-fail
 # fail (fail_page_alloc): the batch page of tlb_remove_table() is one, so
 # such a task frees its tables through tlb_remove_table_one(). Returns the
