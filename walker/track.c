@@ -245,6 +245,7 @@ static void tw_check_free_grace_period(const void *table, struct tw_entry *e,
 		return;
 	if (fallback && e->state == TW_ST_FALLBACK) {
 		tw_count(TW_FALLBACK_FREES_WITHOUT_GRACE_PERIOD);
+		pr_notice_once("table_walker: a table took the single-table fallback (no batch page) and was freed before a grace period: counted in fallback_frees_without_grace_period, not a violation\n");
 		return;
 	}
 	tw_count(TW_GRACE_PERIOD_VIOLATIONS);
