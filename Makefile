@@ -6,6 +6,14 @@
 SHELL := /bin/bash
 
 BUILD := $(CURDIR)/build
+# make splits paths at spaces and kbuild refuses a source tree with one:
+# from such a clone, read it through a link and build where no space is.
+ifneq ($(words $(CURDIR)),1)
+SPACELESS := $(shell "$(CURDIR)/scripts/spaceless.sh" "$(CURDIR)")
+$(if $(SPACELESS),,$(error no directory without spaces to build in: see above))
+CURDIR := $(SPACELESS)/src
+BUILD := $(SPACELESS)/build
+endif
 
 # User-facing variables (README: "Make variables")
 KSRC ?=

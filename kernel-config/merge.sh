@@ -10,10 +10,12 @@ ksrc=$1 kobj=$2
 shift 2
 mkdir -p "$kobj"
 kobj=$(realpath "$kobj")
-# merge_config.sh runs in the kernel tree: name the fragments absolutely.
+# merge_config.sh runs in the kernel tree: name the fragments absolutely,
+# through the links given (a clone whose path has spaces is read through a
+# link without them, and merge_config.sh splits its arguments at spaces).
 for fragment; do
 	shift
-	set -- "$@" "$(realpath "$fragment")"
+	set -- "$@" "$(realpath -s "$fragment")"
 done
 log=$kobj/merge_config.log
 echo "  MERGE   $* -> $kobj/.config"
