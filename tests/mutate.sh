@@ -200,7 +200,7 @@ main() {
 	check_settings
 	mkdir -p "$OUT"
 	exec 9>"$OUT/.lock"
-	flock -n 9 || die "another make mutate is running on $OUT."
+	flock -n 9 || die "another make mutate, or the build or suites of one that was killed, is running on $OUT; wait for it to end."
 	if [ -f "$SAVED/applied" ]; then
 		echo "# an earlier make mutate was stopped with mutant $(cat "$SAVED/applied") in the tree: restoring it"
 		restore_tree
