@@ -168,6 +168,11 @@ def add_storm_figures(raw, figs, notes):
         figs["storms.%s.guest_under_rcu_walkers_ops_per_s" % s] = make_figure(
             col(guests, "storm-rcu.%s.ops_per_sec" % s), "ops/s")
         figs["storms.%s.tables_freed_per_s" % s] = make_figure(rate(guests, "tables_freed", "walker-rcu"), "tables/s")
+        # The cost of the detectors that need no luck: rate without / with them.
+        figs["storms.%s.detectors_cost_ratio" % s] = make_ratio(
+            make_figure(col(guests, "storm-rcu-nodetectors.%s.ops_per_sec" % s), "ops/s"),
+            figs["storms.%s.guest_under_rcu_walkers_ops_per_s" % s],
+            "<= 1.2", lambda r: r <= 1.2)
         figs["storms.%s.window_hits_rcu_per_s" % s] = make_figure(rate(guests, "window_hits_rcu", "walker-rcu"), "hits/s")
     for mode in ["rcu", "irq"]:
         sc = "walker-%s" % mode

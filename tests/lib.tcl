@@ -211,15 +211,43 @@ proc walker_control {cmd} {
 	guest_run "echo '$cmd' > $::walker_dir/control"
 }
 
-# Turn a fault-injection knob of patches/0003 on (1) or off (0).
-proc set_fault {knob value} {
-	guest_run "echo $value > /sys/kernel/debug/mmu_gather/$knob"
+# Turn a fault-injection capability of patches/0003 (a fault_attr under
+# /sys/kernel/debug/mmu_gather/KNOB/) on: every call fails, quietly; or
+# off. Options name its other files: -interval 1000 fails one call in a
+# thousand, -times N the first N, -task-filter Y marked tasks only.
+proc set_fault {knob state args} {
+	set dir /sys/kernel/debug/mmu_gather/$knob
+	switch -- $state {
+		on { set probability 100 }
+		off { set probability 0 }
+		default { error "set_fault: state $state: use on or off" }
+	}
+	set attrs [dict create interval 1 times -1 verbose 0 task-filter N]
+	foreach {opt val} $args {
+		if {![regexp {^-(interval|times|task-filter|space)$} $opt -> file]} {
+			error "set_fault: unknown option $opt"
+		}
+		dict set attrs $file $val
+	}
+	# probability last: the capability is armed only once it is set up.
+	dict set attrs probability $probability
+	set cmds {}
+	dict for {file val} $attrs { lappend cmds "echo $val > $dir/$file" }
+	guest_run [join $cmds " && "]
+}
+
+# Switch one of the walker's checks (module parameter check_NAME) on (Y)
+# or off (N): a negative control shows that check firing on its own.
+proc set_walker_check {name value} {
+	guest_run "echo $value > /sys/module/table_walker/parameters/check_$name"
 }
 
 # Run STORM (a command line; the suite's seed is appended) while walkers
 # started with WALKER_OPTS walk; stop, quiesce, and return the storm's and
 # the walker's counters as {storm walker}, both kept for the results.
 proc storm_under_walker {storm walker_opts} {
+	# After rcu_barrier(): nothing from before the storm is counted.
+	walker_control reset
 	walker_control "start $walker_opts seed=$::seed"
 	set out [guest_run "$storm -s $::seed" -timeout [expr {[storm_seconds 0] + 180}]]
 	walker_control stop
@@ -231,16 +259,27 @@ proc storm_under_walker {storm walker_opts} {
 	return [list $storm_counters $walker]
 }
 
-# The invariants every healthy run keeps: no table freed under a walker,
-# none freed twice or leaked, a TLB flush between unlink and free, and
-# every batch handed to RCU came back through its callback.
+# The invariants every healthy run keeps: no table freed under a walker
+# or before a grace period, none freed twice, leaked or past the hooks, a
+# TLB flush between unlink and free, and every batch handed to RCU came
+# back through its callback. The walker lists the counters that must be
+# 0 (TW_INVARIANTS in walker/table_walker.h); they are read from it.
 proc check_table_invariants {w} {
-	foreach key {violations oracle_violations flush_violations double_frees leaks batch_imbalance} {
+	foreach key [split [guest_run "cat $::walker_dir/invariants"] "\n"] {
 		check {[dict get $w $key] == 0} "$key is 0"
 	}
 	check {[dict get $w quiesced] == 1} "the walker's accounting ran after rcu_barrier()"
 	check {[dict get $w tables_unlinked] > 0} "tables were unlinked ([dict get $w tables_unlinked])"
 	check {[dict get $w batches_rcu_callbacks] > 0} "batches were freed by their RCU callback"
+}
+
+# A storm that frees both levels: the walkers saw pte and pmd tables among
+# those unlinked (a table's level is known once a walker visited it).
+proc check_levels_unlinked {w} {
+	foreach level {pte pmd} {
+		set n [dict get $w tables_unlinked_$level]
+		check {$n > 0} "$level tables were unlinked ($n seen by a walker)"
+	}
 }
 
 # Make every non-sleeping page allocation of tasks marked make-it-fail

@@ -214,6 +214,13 @@ static int tw_stats_open(struct inode *inode, struct file *file)
 	return single_open(file, tw_stats_seq_show, NULL);
 }
 
+static int tw_invariants_file_show(struct seq_file *m, void *v)
+{
+	tw_invariants_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tw_invariants_file);
+
 static const struct file_operations tw_stats_fops = {
 	.owner = THIS_MODULE,
 	.open = tw_stats_open,
@@ -232,6 +239,8 @@ int tw_control_init(void)
 	}
 	debugfs_create_file("control", 0200, tw_dir, NULL, &tw_control_fops);
 	debugfs_create_file("stats", 0444, tw_dir, NULL, &tw_stats_fops);
+	debugfs_create_file("invariants", 0444, tw_dir, NULL,
+			    &tw_invariants_file_fops);
 	return 0;
 }
 

@@ -23,6 +23,15 @@ static const char *const tw_first_names[TW_NR_FIRSTS] = {
 	[TW_FIRST_VIOLATION] = "first_violation_ms",
 	[TW_FIRST_ORACLE_VIOLATION] = "first_oracle_violation_ms",
 	[TW_FIRST_FLUSH_VIOLATION] = "first_flush_violation_ms",
+	[TW_FIRST_GRACE_PERIOD_VIOLATION] = "first_grace_period_violation_ms",
+	[TW_FIRST_FREED_OUTSIDE_HOOK] = "first_freed_outside_hook_ms",
+	[TW_FIRST_UNLINK_BEHIND_TRACKER] = "first_unlink_behind_tracker_ms",
+};
+
+static const enum tw_counter tw_invariants[] = {
+#define TW_INVARIANT(id) TW_##id,
+	TW_INVARIANTS(TW_INVARIANT)
+#undef TW_INVARIANT
 };
 
 /* Bucket i counts latencies in (2^(i-1), 2^i] us; the last one the rest. */
@@ -158,4 +167,13 @@ void tw_stats_show(struct seq_file *m)
 		seq_printf(m, "%s: %lld\n", tw_counter_names[i],
 			   atomic64_read(&tw_counters[i]));
 	tw_show_gp_latency(m);
+}
+
+/* One counter name a line: those a correct kernel keeps at 0. */
+void tw_invariants_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tw_invariants); i++)
+		seq_printf(m, "%s\n", tw_counter_names[tw_invariants[i]]);
 }

@@ -55,6 +55,8 @@ struct tw_held {
 	/* The entry that pointed at the table, and what it held then. */
 	unsigned long *parentp;
 	unsigned long parent_val;
+	/* Set by the unlink hook: the table was unlinked during this walk. */
+	bool unlinked;
 };
 
 struct tw_walker {
@@ -125,9 +127,42 @@ extern struct tw_walker tw_walkers[TW_MAX_THREADS];
 	X(BATCHES_UNTRACKED, batches_untracked)				\
 	X(TLB_FLUSHES, tlb_flushes)					\
 	X(MM_TABLE_FULL, mm_table_full)					\
+	X(GRACE_PERIOD_CHECKS, grace_period_checks)			\
+	X(GRACE_PERIOD_VIOLATIONS, grace_period_violations)		\
+	X(FALLBACK_FREES_WITHOUT_GRACE_PERIOD,				\
+	  fallback_frees_without_grace_period)				\
+	X(PAGE_FREES_SEEN, page_frees_seen)				\
+	X(TABLES_FREED_OUTSIDE_HOOK, tables_freed_outside_hook)	\
+	X(TABLES_FREED_OUTSIDE_HOOK_PTE, tables_freed_outside_hook_pte)	\
+	X(TABLES_FREED_OUTSIDE_HOOK_PMD, tables_freed_outside_hook_pmd)	\
+	X(UNLINKS_BEHIND_TRACKER, unlinks_behind_tracker)		\
 	X(LEAKS, leaks)							\
 	X(BATCH_IMBALANCE, batch_imbalance)				\
 	X(QUIESCED, quiesced)
+
+/*
+ * The counters a correct kernel keeps at 0 in every storm: the tests read
+ * this list from the invariants file, so it is written down once, here.
+ * freed_without_grace_period, batches_untracked and tables_freed_untracked
+ * hold only if nothing was in flight at the last reset; flush_unchecked and
+ * mm_table_full only while the mm slots of flush.c last.
+ */
+#define TW_INVARIANTS(X)						\
+	X(VIOLATIONS)							\
+	X(ORACLE_VIOLATIONS)						\
+	X(FLUSH_VIOLATIONS)						\
+	X(DOUBLE_FREES)							\
+	X(LEAKS)							\
+	X(BATCH_IMBALANCE)						\
+	X(GRACE_PERIOD_VIOLATIONS)					\
+	X(TABLES_FREED_OUTSIDE_HOOK)					\
+	X(UNLINKS_BEHIND_TRACKER)					\
+	X(FREED_WITHOUT_GRACE_PERIOD)					\
+	X(FLUSH_UNCHECKED)						\
+	X(MM_TABLE_FULL)						\
+	X(GARBAGE_ENTRIES)						\
+	X(BATCHES_UNTRACKED)						\
+	X(TABLES_FREED_UNTRACKED)
 
 enum tw_counter {
 #define TW_COUNTER_ENUM(id, name) TW_##id,
@@ -141,8 +176,19 @@ enum tw_first {
 	TW_FIRST_VIOLATION,
 	TW_FIRST_ORACLE_VIOLATION,
 	TW_FIRST_FLUSH_VIOLATION,
+	TW_FIRST_GRACE_PERIOD_VIOLATION,
+	TW_FIRST_FREED_OUTSIDE_HOOK,
+	TW_FIRST_UNLINK_BEHIND_TRACKER,
 	TW_NR_FIRSTS
 };
+
+/*
+ * The checks added on top of the walker's own, each one switchable at run
+ * time (module parameters check_*, main.c) to measure what it costs.
+ */
+extern bool tw_check_grace_period;
+extern bool tw_check_page_free;
+extern bool tw_check_unlink;
 
 /* stats.c */
 void tw_count(enum tw_counter c);
@@ -156,13 +202,20 @@ void tw_stats_restart_clock(void);
 void tw_stats_stop_clock(void);
 struct seq_file;
 void tw_stats_show(struct seq_file *m);
+void tw_invariants_show(struct seq_file *m);
 bool tw_warn_allowed(atomic_t *warned);
 
 /* track.c */
 int tw_track_init(void);
 void tw_track_exit(void);
-void tw_track_note_level(struct page *page, enum tw_level level);
+void tw_track_note_level(struct tw_walker *w, struct page *page,
+			 enum tw_level level);
 void tw_track_quiesce(void);
+void tw_track_page_free(struct page *page, unsigned int order);
+
+/* pagefree.c */
+int tw_page_free_init(void);
+void tw_page_free_exit(void);
 
 /* flush.c */
 u64 tw_flush_seq(void);
@@ -174,6 +227,8 @@ bool tw_flushed_since(int slot, u64 seq);
 void tw_walk_once(struct tw_walker *w, struct mm_struct *mm);
 struct tw_walker *tw_find_holder(const struct page *page,
 				 enum tw_level *level);
+struct tw_walker *tw_mark_held_unlinked(const struct page *page,
+					enum tw_level *level);
 const char *tw_mode_name(enum tw_mode mode);
 
 /* runner.c */

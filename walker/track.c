@@ -32,10 +32,12 @@ enum tw_state {
 struct tw_entry {
 	u64 unlink_ns;
 	u64 unlink_seq;		/* tw_flush_seq() at unlink */
+	struct rcu_gp_oldstate unlink_gp; /* RCU state at unlink */
 	s32 mm_slot;		/* tw_flush_slot() of its mm, -1: none */
 	u16 batch_idx;		/* position in its batch */
 	u8 state;		/* enum tw_state */
 	u8 level;		/* enum tw_level */
+	bool has_gp;		/* unlink_gp was taken */
 };
 
 /*
@@ -50,6 +52,8 @@ static DEFINE_SPINLOCK(tw_track_lock);
 static atomic_t tw_warned_violation;
 static atomic_t tw_warned_double_free;
 static atomic_t tw_warned_flush;
+static atomic_t tw_warned_grace_period;
+static atomic_t tw_warned_page_free;
 
 static const char *const tw_level_names[] = {
 	[TW_LEVEL_UNKNOWN] = "unknown-level",
@@ -70,14 +74,20 @@ static bool tw_state_unlinked(u8 state)
 	return state != TW_ST_NONE && state != TW_ST_FREED;
 }
 
-void tw_track_note_level(struct page *page, enum tw_level level)
+/*
+ * A walker saw @page as a table of @level. Not once a table it holds was
+ * unlinked in this walk (overlap, set under tw_track_lock): a table freed
+ * under it on the fallback path may hold garbage that looks like entries.
+ */
+void tw_track_note_level(struct tw_walker *w, struct page *page,
+			 enum tw_level level)
 {
 	unsigned long flags;
 	struct tw_entry *e;
 
 	spin_lock_irqsave(&tw_track_lock, flags);
 	e = tw_entry_of(page);
-	if (e)
+	if (e && !READ_ONCE(w->overlap))
 		e->level = level;
 	spin_unlock_irqrestore(&tw_track_lock, flags);
 }
@@ -111,13 +121,14 @@ static void tw_on_unlink(struct mm_struct *mm, void *table,
 		e->mm_slot = slot;
 		e->unlink_seq = seq;
 		e->unlink_ns = ktime_get_ns();
+		e->has_gp = READ_ONCE(tw_check_grace_period);
+		if (e->has_gp)
+			get_state_synchronize_rcu_full(&e->unlink_gp);
 		/* The hook runs after the table went in: it is the last one. */
 		e->batch_idx = batch ? batch->nr - 1 : 0;
 		level = e->level;
 	}
-	holder = tw_find_holder(table, &held_level);
-	if (holder)
-		WRITE_ONCE(holder->overlap, true);
+	holder = tw_mark_held_unlinked(table, &held_level);
 	spin_unlock_irqrestore(&tw_track_lock, flags);
 
 	tw_count(TW_TABLES_UNLINKED);
@@ -217,6 +228,36 @@ static void tw_count_free(const struct tw_entry *e, bool fallback)
 	}
 }
 
+/*
+ * Detector 1, which needs no walker: a table the mmu_gather frees must
+ * have waited for a full RCU grace period since its unlink, whoever may
+ * have been reading it. The single-table fallback of 6.12 waits for none
+ * (tlb_remove_table_one(): an IPI only); it is counted under its own name,
+ * as what it is, and not reported as a violation.
+ */
+static void tw_check_free_grace_period(const void *table, struct tw_entry *e,
+				       bool fallback)
+{
+	if (!e->has_gp || !READ_ONCE(tw_check_grace_period))
+		return;
+	tw_count(TW_GRACE_PERIOD_CHECKS);
+	if (poll_state_synchronize_rcu_full(&e->unlink_gp))
+		return;
+	if (fallback && e->state == TW_ST_FALLBACK) {
+		tw_count(TW_FALLBACK_FREES_WITHOUT_GRACE_PERIOD);
+		pr_notice_once("table_walker: a table took the single-table fallback (no batch page) and was freed before a grace period: counted in fallback_frees_without_grace_period, not a violation\n");
+		return;
+	}
+	tw_count(TW_GRACE_PERIOD_VIOLATIONS);
+	tw_note_first(TW_FIRST_GRACE_PERIOD_VIOLATION);
+	WARN(tw_warn_allowed(&tw_warned_grace_period),
+	     "table_walker: %s table %px (pfn %#lx) freed (%s path) %llu us after its unlink, before an RCU grace period elapsed\n",
+	     tw_level_names[e->level], table,
+	     page_to_pfn((const struct page *)table),
+	     fallback ? "fallback" : "batch",
+	     div_u64(ktime_get_ns() - e->unlink_ns, NSEC_PER_USEC));
+}
+
 static void tw_check_free_flushed(const void *table, const struct tw_entry *e)
 {
 	if (e->mm_slot < 0) {
@@ -271,17 +312,21 @@ static void tw_on_free(void *table, bool fallback)
 	e = tw_entry_of(table);
 	if (e && e->state == TW_ST_FREED) {
 		twice = true;
-	} else if (e && e->state != TW_ST_NONE) {
+	} else if (e) {
 		copy = *e;
-		tracked = true;
+		tracked = e->state != TW_ST_NONE;
+		/*
+		 * Past the hook, the page may go back to the allocator, and
+		 * may come back as a table of another level.
+		 */
 		e->state = TW_ST_FREED;
-		/* The page may come back as a table of another level. */
 		e->level = TW_LEVEL_UNKNOWN;
 	}
 	spin_unlock_irqrestore(&tw_track_lock, flags);
 
 	if (tracked) {
 		tw_count_free(&copy, fallback);
+		tw_check_free_grace_period(table, &copy, fallback);
 		tw_check_free_flushed(table, &copy);
 	} else if (twice) {
 		tw_count(TW_DOUBLE_FREES);
@@ -293,6 +338,53 @@ static void tw_on_free(void *table, bool fallback)
 	if (holder)
 		tw_report_violation(table, holder, held_level,
 				    tracked ? &copy : NULL, fallback);
+}
+
+/*
+ * Detector 2, from the mm_page_free tracepoint (pagefree.c): a page known
+ * as a user page table, because it was unlinked through the hook and not
+ * yet freed through it, or because a walker saw it as a table since its
+ * last free, is going back to the page allocator without having passed
+ * the free hook. Caught as it happens, with the freeing path in the WARN.
+ */
+void tw_track_page_free(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page), end = pfn + (1UL << order);
+	unsigned long flags;
+	struct tw_entry copy;
+	bool bad;
+
+	tw_count(TW_PAGE_FREES_SEEN);
+	for (; pfn < end && pfn < tw_nr_entries; pfn++) {
+		struct tw_entry *e = &tw_entries[pfn];
+
+		/* Unlocked first look: nearly every page is no table of ours. */
+		if (!tw_state_unlinked(READ_ONCE(e->state)) &&
+		    READ_ONCE(e->level) == TW_LEVEL_UNKNOWN)
+			continue;
+		spin_lock_irqsave(&tw_track_lock, flags);
+		copy = *e;
+		bad = tw_state_unlinked(e->state) || e->level != TW_LEVEL_UNKNOWN;
+		if (bad) {
+			/* Reported once: the page is the allocator's now. */
+			e->state = TW_ST_FREED;
+			e->level = TW_LEVEL_UNKNOWN;
+		}
+		spin_unlock_irqrestore(&tw_track_lock, flags);
+		if (!bad)
+			continue;
+		tw_count(TW_TABLES_FREED_OUTSIDE_HOOK);
+		if (copy.level == TW_LEVEL_PTE)
+			tw_count(TW_TABLES_FREED_OUTSIDE_HOOK_PTE);
+		else if (copy.level == TW_LEVEL_PMD)
+			tw_count(TW_TABLES_FREED_OUTSIDE_HOOK_PMD);
+		tw_note_first(TW_FIRST_FREED_OUTSIDE_HOOK);
+		WARN(tw_warn_allowed(&tw_warned_page_free),
+		     "table_walker: %s table page pfn %#lx (%s) returned to the page allocator without passing the free hook\n",
+		     tw_level_names[copy.level], pfn,
+		     tw_state_unlinked(copy.state) ? "unlinked through the hook" :
+						      "seen as a table by a walker");
+	}
 }
 
 static void tw_on_tlb_flush(struct mm_struct *mm)

@@ -16,6 +16,7 @@
 struct tw_walker tw_walkers[TW_MAX_THREADS];
 
 static atomic_t tw_warned_oracle;
+static atomic_t tw_warned_unlink;
 
 /*
  * The stub gup walker
@@ -124,6 +125,35 @@ struct tw_walker *tw_find_holder(const struct page *page,
 	return NULL;
 }
 
+/*
+ * The unlink hook names @page: mark it unlinked in every walker that holds
+ * it, and their walks as overlapping a free. Called with tw_track_lock
+ * held and IRQs off; returns one holder and its level, as tw_find_holder().
+ */
+struct tw_walker *tw_mark_held_unlinked(const struct page *page,
+					enum tw_level *level)
+{
+	struct tw_walker *first = NULL;
+	unsigned int i, j, n;
+
+	for (i = 0; i < TW_MAX_THREADS; i++) {
+		struct tw_walker *w = &tw_walkers[i];
+
+		n = smp_load_acquire(&w->nr_held);
+		for (j = 0; j < n; j++) {
+			if (READ_ONCE(w->held[j].page) != page)
+				continue;
+			WRITE_ONCE(w->held[j].unlinked, true);
+			WRITE_ONCE(w->overlap, true);
+			if (!first) {
+				first = w;
+				*level = READ_ONCE(w->held[j].level);
+			}
+		}
+	}
+	return first;
+}
+
 /* Publish @page as held until the end of this critical section. */
 static bool tw_hold(struct tw_walker *w, struct page *page,
 		    enum tw_level level, unsigned long *parentp,
@@ -139,10 +169,11 @@ static bool tw_hold(struct tw_walker *w, struct page *page,
 	WRITE_ONCE(h->level, level);
 	h->parentp = parentp;
 	h->parent_val = parent_val;
+	WRITE_ONCE(h->unlinked, false);
 	/* The hooks read nr_held first: publish the entry before it. */
 	smp_store_release(&w->nr_held, n + 1);
 
-	tw_track_note_level(page, level);
+	tw_track_note_level(w, page, level);
 	tw_count(TW_TABLES_VISITED);
 	tw_count(level == TW_LEVEL_PMD ? TW_TABLES_VISITED_PMD :
 					 TW_TABLES_VISITED_PTE);
@@ -323,19 +354,24 @@ static void tw_walk_pgd_range(struct tw_walker *w, struct mm_struct *mm)
 }
 
 /*
- * Hold the tables for @us. UML switches tasks only where preemption is
- * re-enabled, so open such a point every microsecond; with IRQs off
- * preempt_enable() cannot schedule and this is a plain busy wait.
+ * Spin one microsecond. UML switches tasks only where preemption is
+ * re-enabled, so end with such a point; with IRQs off preempt_enable()
+ * cannot schedule and this is a plain busy wait.
  */
+static void tw_spin_us(void)
+{
+	preempt_disable();
+	udelay(1);
+	preempt_enable();
+}
+
+/* Hold the tables for @us, open to preemption every microsecond. */
 static void tw_dwell(unsigned int us)
 {
 	u64 end = ktime_get_ns() + (u64)us * NSEC_PER_USEC;
 
-	while (ktime_get_ns() < end) {
-		preempt_disable();
-		udelay(1);
-		preempt_enable();
-	}
+	while (ktime_get_ns() < end)
+		tw_spin_us();
 }
 
 static bool tw_still_points_to(unsigned long now, unsigned long then)
@@ -357,8 +393,44 @@ static void tw_report_oracle(struct tw_walker *w, const struct tw_held *h,
 }
 
 /*
+ * Wait, up to TW_UNLINK_WAIT_US, for the unlink hook to name a held table
+ * whose parent entry changed. The unlinker clears the entry first and
+ * calls tlb_remove_table() after, with preemption points in between (the
+ * batch page allocation), so a preempted unlinker may not have got there
+ * yet. Only rcu mode can wait: an irq-mode walk is never preempted, so
+ * on one CPU nobody changed the entry during it at all.
+ */
+#define TW_UNLINK_WAIT_US	20000
+
+static bool tw_unlink_named(struct tw_walker *w, const struct tw_held *h)
+{
+	u64 end = ktime_get_ns() + (u64)TW_UNLINK_WAIT_US * NSEC_PER_USEC;
+
+	while (!READ_ONCE(h->unlinked)) {
+		if (w->mode == TW_MODE_IRQ || ktime_get_ns() >= end)
+			return false;
+		tw_spin_us();
+	}
+	return true;
+}
+
+static void tw_report_unlink_behind(struct tw_walker *w,
+				    const struct tw_held *h, unsigned long now)
+{
+	tw_count(TW_UNLINKS_BEHIND_TRACKER);
+	tw_note_first(TW_FIRST_UNLINK_BEHIND_TRACKER);
+	WARN(tw_warn_allowed(&tw_warned_unlink),
+	     "table_walker: %s table page %px (pfn %#lx) held by walker %u (mode %s, target pid %d) was unlinked with no unlink hook call: parent entry %#lx, was %#lx\n",
+	     h->level == TW_LEVEL_PMD ? "pmd" : "pte", h->page,
+	     page_to_pfn(h->page), w->id, tw_mode_name(w->mode),
+	     w->target_pid, now, h->parent_val);
+}
+
+/*
  * The oracle: still inside the critical section, is every held table
  * still a page-table page, or at least not obviously something else?
+ * And detector 3: a held table whose parent entry changed must have been
+ * named by the unlink hook, or it was unlinked behind the tracker's back.
  */
 static void tw_check_held(struct tw_walker *w)
 {
@@ -370,10 +442,14 @@ static void tw_check_held(struct tw_walker *w)
 		bool buddy = PageBuddy(h->page);
 		bool slab = PageSlab(h->page);
 		void *mapping = READ_ONCE(h->page->mapping);
-
 		/* The parent is in the pgd or in a held table: safe to read. */
-		if (!tw_still_points_to(READ_ONCE(*h->parentp), h->parent_val))
+		unsigned long parent = READ_ONCE(*h->parentp);
+
+		if (!tw_still_points_to(parent, h->parent_val)) {
 			tw_count(TW_UNLINKS_SEEN_BY_WALKER);
+			if (READ_ONCE(tw_check_unlink) && !tw_unlink_named(w, h))
+				tw_report_unlink_behind(w, h, parent);
+		}
 		if (refs == 0 || buddy || slab || mapping)
 			tw_report_oracle(w, h, refs, buddy, slab, mapping);
 	}
