@@ -247,6 +247,20 @@ $(BUILD)/.packages-test:
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
+# --- mutate ------------------------------------------------------------------
+# Detection power: each mutant of tests/mutants/ applied to the tree, the
+# kernel rebuilt, MUTATE_TESTS run RUNS times, the tree restored byte for
+# byte; then a clean run. A KSRC tree is mutated only with MUTATE_KSRC=1.
+MUTANTS ?=
+RUNS ?= 3
+MUTATE_TESTS ?= storm-fork storm-exit storm-munmap storm-overflow storm-fallback-irq
+MUTATE_KSRC ?=
+.PHONY: mutate
+mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
+	@TOP=$(CURDIR) KTREE=$(KTREE) KSRC='$(KSRC)' MUTATE_KSRC='$(MUTATE_KSRC)' \
+		FALLBACK_FIX='$(FALLBACK_FIX)' MUTANTS='$(MUTANTS)' RUNS='$(RUNS)' \
+		MUTATE_TESTS='$(MUTATE_TESTS)' MAKE='$(MAKE)' $(CURDIR)/tests/mutate.sh
+
 # --- bench -------------------------------------------------------------------
 # Build, boot, suite, storm and walker figures as ratios against peers
 # (KUnit, Debian's user-mode-linux, the host) in build/bench/: bench/README.md.

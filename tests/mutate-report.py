@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Summarize make mutate's runs: which detector caught each mutant, when.
+
+usage: mutate-report.py run RUN_DIR SUITE...
+           one line on one run of the suites (tests/mutate.sh prints it)
+       mutate-report.py report OUT MUTANTS_DIR SUITE...
+           the table, OUT/results.json, and the exit status of make mutate
+
+It reads only what every suite's result directory keeps, RUN_DIR/SUITE/:
+`verdict`, `console.log` and `counters` ("key value" lines, where a walker
+detection time is a key ending in first_*_ms, -1 when it never fired).
+`reason` and `suite.log` are used when they exist.
+"""
+
+import json
+import os
+import re
+import statistics
+import sys
+
+FIRST_KEY = re.compile(r'(^|\.)first_[a-z_]*_ms$')
+# A broken kernel on the console. The runner's own reason file is not a
+# stable interface, so the first such line is quoted as the reason.
+CRASH_LINE = re.compile(r'^.*(Kernel panic|BUG:|WARNING:|detected stall).*$', re.M)
+
+
+def read_text(path):
+    try:
+        with open(path, errors='replace') as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def first_detection(counters_text):
+    """The earliest first_*_ms counter that fired: (key, ms) or None."""
+    best = None
+    for line in (counters_text or '').splitlines():
+        parts = line.split()
+        if len(parts) != 2 or not FIRST_KEY.search(parts[0]):
+            continue
+        try:
+            ms = int(parts[1])
+        except ValueError:
+            continue
+        if ms >= 0 and (best is None or ms < best[1]):
+            best = (parts[0], ms)
+    return best
+
+
+def failure_reason(suite_dir):
+    """Why the runner failed a suite that no first_*_ms explains."""
+    reason = (read_text(os.path.join(suite_dir, 'reason')) or '').strip()
+    if reason:
+        return reason
+    m = CRASH_LINE.search(read_text(os.path.join(suite_dir, 'console.log')) or '')
+    if m:
+        return m.group(0).strip()[:120]
+    for line in (read_text(os.path.join(suite_dir, 'suite.log')) or '').splitlines():
+        if line.startswith('FAIL'):
+            return line
+    return 'the suite failed'
+
+
+def summarize_suite(run_dir, suite):
+    d = os.path.join(run_dir, suite)
+    verdict = (read_text(os.path.join(d, 'verdict')) or 'missing').strip()
+    counters = read_text(os.path.join(d, 'counters'))
+    seed = re.search(r'^seed (\S+)$', counters or '', re.M)
+    s = {'verdict': verdict, 'seed': seed.group(1) if seed else None}
+    hit = first_detection(counters)
+    if hit:
+        s['first_key'], s['first_ms'] = hit
+    if verdict == 'fail':
+        s['reason'] = failure_reason(d)
+    return s
+
+
+def summarize_run(run_dir, suites):
+    """A run is caught if any suite failed; its detector is the earliest
+    first_*_ms among the failed suites, else the first failure's reason."""
+    per = {s: summarize_suite(run_dir, s) for s in suites}
+    failed = [s for s in suites if per[s]['verdict'] == 'fail']
+    run = {'caught': bool(failed), 'suites': per, 'failed_suites': failed,
+           'detector': None, 'detection_ms': None, 'detected_in': None,
+           'complete': all(p['verdict'] != 'missing' for p in per.values())}
+    timed = [(per[s]['first_ms'], per[s]['first_key'], s) for s in failed if 'first_ms' in per[s]]
+    if timed:
+        ms, key, suite = min(timed)
+        run.update(detector=key, detection_ms=ms, detected_in=suite)
+    elif failed:
+        # Numbers (pfns, offsets) differ from run to run; the reason does not.
+        reason = re.sub(r'\b(0x)?[0-9a-f]*[0-9][0-9a-f]*\b', 'N', per[failed[0]]['reason'])
+        run.update(detector=reason, detected_in=failed[0])
+    return run
+
+
+def describe_run(run):
+    if not run['caught']:
+        return 'survived' if run['complete'] else 'no verdict (see the run log)'
+    when = f", {run['detection_ms']} ms after the walkers started" if run['detection_ms'] is not None else ''
+    return f"caught by {run['detector']} in {run['detected_in']}{when}; failed: {' '.join(run['failed_suites'])}"
+
+
+def patch_field(patch_text, field):
+    m = re.search(rf'^{field}: (.*)$', patch_text, re.M)
+    return m.group(1).strip() if m else None
+
+
+def summarize_mutant(out, mutants_dir, name, runs, suites):
+    text = read_text(os.path.join(mutants_dir, name + '.patch')) or ''
+    subject = re.search(r'^Subject: (?:\[PATCH\] )?(.*(?:\n .*)*)', text, re.M)
+    m = {'name': name,
+         'kind': 'real' if name.startswith('real-') else 'synthetic',
+         'subject': ' '.join(subject.group(1).split()) if subject else None,
+         'story': patch_field(text, 'Story'),
+         'upstream': patch_field(text, 'Upstream'),
+         'seconds': int((read_text(os.path.join(out, name, 'seconds')) or '0').strip() or 0),
+         'runs': []}
+    if os.path.exists(os.path.join(out, name, 'build-failed')):
+        m['result'] = 'build-failed'
+        return m
+    for r in range(1, runs + 1):
+        m['runs'].append(summarize_run(os.path.join(out, name, f'run{r}'), suites))
+    caught = sum(r['caught'] for r in m['runs'])
+    times = [r['detection_ms'] for r in m['runs'] if r['detection_ms'] is not None]
+    detectors = [r['detector'] for r in m['runs'] if r['caught']]
+    m['caught_runs'] = caught
+    m['median_detection_ms'] = statistics.median(times) if times else None
+    m['first_detector'] = max(set(detectors), key=detectors.count) if detectors else None
+    if not all(r['complete'] for r in m['runs']):
+        m['result'] = 'error'
+    elif caught == len(m['runs']):
+        m['result'] = 'caught'
+    elif caught == 0:
+        m['result'] = 'survived'
+    else:
+        m['result'] = 'flaky'
+    return m
+
+
+def print_table(mutants, clean):
+    rows = [('mutant', 'caught', 'first detector (most runs)', 'median ms', 'result')]
+    for m in mutants:
+        runs = len(m['runs'])
+        ms = m.get('median_detection_ms')
+        rows.append((m['name'],
+                     f"{m.get('caught_runs', 0)}/{runs}" if runs else '-',
+                     (m.get('first_detector') or '-')[:60],
+                     '-' if ms is None else f'{ms:g}',
+                     m['result']))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        print('  '.join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        if i == 0:
+            print('  '.join('-' * w for w in widths))
+    print(f"clean run: {'passed' if clean['passed'] else 'FAILED: ' + ' '.join(clean['failed_suites'])}")
+
+
+def report(out, mutants_dir, suites):
+    names = (read_text(os.path.join(out, 'plan')) or '').split()
+    runs = int((read_text(os.path.join(out, 'runs')) or '1').strip())
+    mutants = [summarize_mutant(out, mutants_dir, n, runs, suites) for n in names]
+    clean_run = summarize_run(os.path.join(out, 'clean', 'run1'), suites)
+    # The clean run passes when no suite failed (an expected failure is a pass).
+    clean = {'passed': not clean_run['caught'] and clean_run['complete'],
+             'failed_suites': clean_run['failed_suites'], 'run': clean_run}
+    result = {'suites': suites, 'runs': runs,
+              'seconds': int((read_text(os.path.join(out, 'seconds')) or '0').strip() or 0),
+              'mutants': mutants, 'clean': clean}
+    with open(os.path.join(out, 'results.json.tmp'), 'w') as f:
+        json.dump(result, f, indent=2)
+        f.write('\n')
+    os.replace(os.path.join(out, 'results.json.tmp'), os.path.join(out, 'results.json'))
+    print_table(mutants, clean)
+    counts = {k: sum(m['result'] == k for m in mutants)
+              for k in ('caught', 'flaky', 'survived', 'build-failed', 'error')}
+    print(', '.join(f'{v} {k}' for k, v in counts.items()) + f"; results: {os.path.join(out, 'results.json')}")
+    ok = counts['caught'] == len(mutants) and clean['passed']
+    return 0 if ok else 1
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == 'run':
+        print('  RESULT  ' + describe_run(summarize_run(argv[2], argv[3:])))
+        return 0
+    if len(argv) >= 4 and argv[1] == 'report':
+        return report(argv[2], argv[3], argv[4:])
+    print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
