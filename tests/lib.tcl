@@ -212,14 +212,15 @@ proc walker_control {cmd} {
 }
 
 # Turn a fault-injection capability of patches/0003 (a fault_attr under
-# /sys/kernel/debug/mmu_gather/KNOB/) on: every call fails, quietly; or
-# off. Options name its other files: -interval 1000 fails one call in a
-# thousand, -times N the first N, -task-filter Y marked tasks only.
+# /sys/kernel/debug/mmu_gather/KNOB/) on (or 1): every call fails,
+# quietly; or off (0). Options name its other files: -interval 1000
+# fails one call in a thousand, -times N the first N, -task-filter Y
+# marked tasks only.
 proc set_fault {knob state args} {
 	set dir /sys/kernel/debug/mmu_gather/$knob
 	switch -- $state {
-		on { set probability 100 }
-		off { set probability 0 }
+		on - 1 { set probability 100 }
+		off - 0 { set probability 0 }
 		default { error "set_fault: state $state: use on or off" }
 	}
 	set attrs [dict create interval 1 times -1 verbose 0 task-filter N]
