@@ -8,7 +8,7 @@
 set -eu
 
 bin=$1 out=$2
-for storm in fork exit munmap overflow; do
+for storm in fork exit munmap overflow madvise; do
 	echo "  STORM   $bin/${storm}_storm -d 3 --policy other (host)" >&2
 	"$bin/${storm}_storm" -d 3 --policy other |
 		sed -n "s/^\([a-z_]*\): *\([0-9.-]*\)\$/native.$storm.\1 \2/p" >>"$out"

@@ -17,7 +17,7 @@ import re
 import statistics
 import sys
 
-STORMS = ["fork", "exit", "munmap", "overflow"]
+STORMS = ["fork", "exit", "munmap", "overflow", "madvise"]
 # run.sh's meta.txt lines that the notes repeat: waits, others seen, skips.
 NOTED_META = ("waited_before", "busy_while", "build_skipped", "others_running")
 
