@@ -14,7 +14,7 @@ set ylabel "fraction of tables freed within"
 set yrange [0:1.02]
 set key bottom right
 set grid
-plot for [i=3:6] datadir."/gp-latency.dat" using 1:i:xtic(2) with linespoints lw 2 title columnhead(i)
+plot for [i=3:7] datadir."/gp-latency.dat" using 1:i:xtic(2) with linespoints lw 2 title columnhead(i)
 
 unset logscale x
 set offsets 0, 0, 0, 0

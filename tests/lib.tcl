@@ -349,3 +349,38 @@ proc fail_nonsleeping_allocations {} {
 	}
 	return {sh -c 'echo 1 > /proc/self/make-it-fail && exec "$0" "$@"'}
 }
+
+# Run the madvise storm (PT_RECLAIM, patches/0005-0010) under walkers
+# started with WALKER_OPTS, with the checks every mode shares: tables were
+# reclaimed by madvise (pt_reclaim_* in /proc/vmstat, patches/0010), VmPTE
+# fell across a clean MADV_DONTNEED (no hook of ours), and the walker saw
+# pte tables go with no invariant broken. Returns {storm walker reclaimed}
+# for the mode's own checks. --policy other and faulting threads that
+# yield instead of sleeping: they then run while a reclaimer is inside
+# madvise() with its PTE lock dropped, the race the storm is for (the
+# force_break mutant lost pages within 6 s in every run tried).
+proc run_madvise_storm {walker_opts} {
+	set vmstat "grep ^pt_reclaim_ /proc/vmstat | sed 's/ /: /'"
+	set before [parse_counters [guest_run $vmstat]]
+	set storm "madvise_storm -d [storm_seconds 6] --policy other --pause-touch-us 0"
+	lassign [storm_under_walker $storm $walker_opts] storm w
+	set after [parse_counters [guest_run $vmstat]]
+	set reclaimed [dict create]
+	foreach path {fast slow} {
+		dict set reclaimed $path [expr {[dict get $after pt_reclaim_$path] - [dict get $before pt_reclaim_$path]}]
+	}
+	record_counters vmstat $reclaimed
+	set total [expr {[dict get $reclaimed fast] + [dict get $reclaimed slow]}]
+	check_table_invariants $w
+	check {$total > 0} "madvise reclaimed $total pte tables ([dict get $reclaimed fast] fast path, [dict get $reclaimed slow] slow path)"
+	# Each pass gathers more pages than one mmu_gather holds: the zap
+	# breaks off inside a table (force_break) and, with the upstream fix
+	# (patches/0007), that table goes to the slow path's recheck.
+	check {[dict get $reclaimed slow] > 0} "a zap broke off inside a table and the slow path rechecked it ([dict get $reclaimed slow] times)"
+	check {[dict get $storm vmpte_dontneed_kb] < [dict get $storm vmpte_touched_kb]} \
+		"VmPTE fell from [dict get $storm vmpte_touched_kb] kB to [dict get $storm vmpte_dontneed_kb] kB across MADV_DONTNEED"
+	check {[dict get $w tables_unlinked_pte] > 0} "walkers saw pte tables unlinked ([dict get $w tables_unlinked_pte])"
+	check {[dict get $storm faults] > 0} "faulting threads wrote into the regions ([dict get $storm faults] writes)"
+	note "in-storm passes after which VmPTE was lower: [dict get $storm vmpte_drops] of [dict get $storm dontneed_passes]"
+	return [list $storm $w $reclaimed]
+}

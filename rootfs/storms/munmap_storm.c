@@ -60,7 +60,7 @@ static void *fault_loop(void *arg)
 
 		touch_region(f->base, FAULT_SPAN, PTE_TABLE_SPAN, &tc);
 		storm_count(f->s, THREAD_FAULTS, tc.pages);
-		/* Zaps the pages but keeps the tables: the next pass faults again. */
+		/* Zaps the pages and, with PT_RECLAIM, their emptied tables too. */
 		if (madvise(f->base, FAULT_SPAN, MADV_DONTNEED)) {
 			f->err = errno;
 			break;
