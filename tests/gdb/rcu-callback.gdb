@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Scripted session of the gdb suite: boot; when the suite calls sync(2)
 # during a storm, stop at the next RCU callback that frees a table batch,
-# print the batch and the backtrace, then let the guest finish. (The suite
-# does not interrupt gdb with SIGINT: that reaches UML's userspace helper
-# processes too and kills the guest's init.)
+# print the batch and the backtrace, then let the guest finish. (It stops
+# on sync(2), a known point, rather than on Ctrl-C: gdb-interrupt checks
+# Ctrl-C.)
 break ksys_sync
 run
 delete
