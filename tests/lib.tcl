@@ -350,9 +350,9 @@ proc fail_nonsleeping_allocations {} {
 	return {sh -c 'echo 1 > /proc/self/make-it-fail && exec "$0" "$@"'}
 }
 
-# Run the madvise storm (PT_RECLAIM, patches/0005-0010) under walkers
+# Run the madvise storm (PT_RECLAIM, patches/0004-0009) under walkers
 # started with WALKER_OPTS, with the checks every mode shares: tables were
-# reclaimed by madvise (pt_reclaim_* in /proc/vmstat, patches/0010), VmPTE
+# reclaimed by madvise (pt_reclaim_* in /proc/vmstat, patches/0009), VmPTE
 # fell across a clean MADV_DONTNEED (no hook of ours), and the walker saw
 # pte tables go with no invariant broken. Returns {storm walker reclaimed}
 # for the mode's own checks. --policy other and faulting threads that
@@ -375,7 +375,7 @@ proc run_madvise_storm {walker_opts} {
 	check {$total > 0} "madvise reclaimed $total pte tables ([dict get $reclaimed fast] fast path, [dict get $reclaimed slow] slow path)"
 	# Each pass gathers more pages than one mmu_gather holds: the zap
 	# breaks off inside a table (force_break) and, with the upstream fix
-	# (patches/0007), that table goes to the slow path's recheck.
+	# (patches/0006), that table goes to the slow path's recheck.
 	check {[dict get $reclaimed slow] > 0} "a zap broke off inside a table and the slow path rechecked it ([dict get $reclaimed slow] times)"
 	check {[dict get $storm vmpte_dontneed_kb] < [dict get $storm vmpte_touched_kb]} \
 		"VmPTE fell from [dict get $storm vmpte_touched_kb] kB to [dict get $storm vmpte_dontneed_kb] kB across MADV_DONTNEED"

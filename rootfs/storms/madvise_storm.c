@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Fills whole PTE tables and MADV_DONTNEEDs them while other threads fault into them. */
 /*
- * What it exercises: PT_RECLAIM (patches/0005-0010). madvise(MADV_DONTNEED)
+ * What it exercises: PT_RECLAIM (patches/0004-0009). madvise(MADV_DONTNEED)
  * over a range that covers whole PMD-sized (2 MiB, storm_common.h) pieces
  * zaps their pages and then frees each PTE table it emptied, through
  * pte_free_tlb() and the mmu_gather, while the mm stays alive: the third
