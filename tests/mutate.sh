@@ -60,6 +60,7 @@ check_settings() {
 	fi
 	known=$(known_mutants)
 	for name in $MUTANTS; do
+		# shellcheck disable=SC2086 # one word a mutant
 		grep -qx -- "$name" <<<"$known" ||
 			usage_error "unknown mutant '$name'. Known mutants:$(printf '\n  %s' $known)"
 	done
@@ -79,7 +80,7 @@ check_mutants_apply() {
 	local name out bad=0
 	for name; do
 		if ! out=$(patch -d "$KTREE" -p1 -N -f --dry-run <"$MUTANTS_DIR/$name.patch" 2>&1); then
-			echo "$out" | sed 's/^/  /' >&2
+			printf '  %s\n' "$out" >&2
 			echo "make mutate: mutant $name does not apply to $KTREE (tests/mutants/$name.patch, failed hunks above). Regenerate it against the patched tree (see tests/mutants/README.md)." >&2
 			bad=1
 		fi
@@ -143,11 +144,11 @@ run_child() {
 
 # Ctrl-C or TERM: stop the build or the suites, put the tree back.
 on_interrupt() {
-	local i
+	local _
 	trap - INT TERM
 	if [ -n "$child" ]; then
 		kill -TERM -- "-$child" 2>/dev/null
-		for i in $(seq 100); do
+		for _ in $(seq 100); do
 			kill -0 -- "-$child" 2>/dev/null || break
 			sleep 0.2
 		done
@@ -166,6 +167,7 @@ build_kernel() { # build_kernel LOG
 run_suites() { # run_suites DIR
 	echo "  TEST    $MAKE -C $TOP test TESTS=\"$MUTATE_TESTS\" RESULTS=$1"
 	run_child "$1.log" "$MAKE" --no-print-directory -C "$TOP" test TESTS="$MUTATE_TESTS" RESULTS="$1"
+	# shellcheck disable=SC2086 # one word a suite
 	"$TOP/tests/mutate-report.py" run "$1" $MUTATE_TESTS
 }
 
@@ -205,8 +207,10 @@ main() {
 		echo "# an earlier make mutate was stopped with mutant $(cat "$SAVED/applied") in the tree: restoring it"
 		restore_tree
 	fi
+	# shellcheck disable=SC2086 # one word a mutant
 	check_mutants_apply $MUTANTS
 	rm -rf "${OUT:?}"/*
+	# shellcheck disable=SC2086
 	printf '%s\n' $MUTANTS >"$OUT/plan"
 	echo "$RUNS" >"$OUT/runs"
 	trap on_interrupt INT TERM
@@ -218,6 +222,7 @@ main() {
 	build_kernel "$OUT/clean/build.log" || die "the restored tree does not build: $OUT/clean/build.log"
 	run_suites "$OUT/clean/run1"
 	echo $(($(date +%s) - t0)) >"$OUT/seconds"
+	# shellcheck disable=SC2086 # one word a suite
 	"$TOP/tests/mutate-report.py" report "$OUT" "$MUTANTS_DIR" $MUTATE_TESTS
 }
 
