@@ -253,7 +253,7 @@ $(BUILD)/.packages-test:
 # byte; then a clean run. A KSRC tree is mutated only with MUTATE_KSRC=1.
 MUTANTS ?=
 RUNS ?= 3
-MUTATE_TESTS ?= storm-fork storm-exit storm-munmap storm-overflow storm-fallback-irq
+MUTATE_TESTS ?= storm-fork storm-exit storm-munmap storm-overflow storm-fallback-irq storm-madvise
 MUTATE_KSRC ?=
 .PHONY: mutate
 mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
