@@ -234,11 +234,11 @@ proc power_off {} {
 # Power off, record the suite's verdict and exit with its code: fail if
 # any check failed, else VERDICT (pass by default; xfail/xpass/skip for the
 # suites that need them) for REASON. An xfail, xpass or skip with no REASON
-# takes the last note (without a "SKIP: " or "XFAIL: " prefix some suites
-# give it); a failure's reason is its first failed check, unless given.
+# takes the last note; a failure's reason is its first failed check, unless
+# given.
 proc finish {{verdict pass} {reason ""}} {
 	if {$reason eq "" && $verdict ni {pass fail}} {
-		regsub {^(SKIP|XFAIL|XPASS): *} $::last_note {} reason
+		set reason $::last_note
 	}
 	power_off
 	if {$::failures > 0 && $verdict eq "pass"} { set verdict fail }
