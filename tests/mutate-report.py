@@ -20,9 +20,9 @@ import statistics
 import sys
 
 FIRST_KEY = re.compile(r'(^|\.)first_[a-z_]*_ms$')
-# A broken kernel on the console. The runner's own reason file is not a
-# stable interface, so the first such line is quoted as the reason.
-CRASH_LINE = re.compile(r'^.*(Kernel panic|BUG:|WARNING:|detected stall).*$', re.M)
+# The verdicts that fail a run (tests/harness/verdict.py): a time-out is
+# "error", and a hung kernel is a caught mutant too.
+FAILING = ('fail', 'xpass', 'error')
 
 
 def read_text(path):
@@ -49,31 +49,30 @@ def first_detection(counters_text):
     return best
 
 
-def failure_reason(suite_dir):
-    """Why the runner failed a suite that no first_*_ms explains."""
-    reason = (read_text(os.path.join(suite_dir, 'reason')) or '').strip()
-    if reason:
-        return reason
-    m = CRASH_LINE.search(read_text(os.path.join(suite_dir, 'console.log')) or '')
-    if m:
-        return m.group(0).strip()[:120]
-    for line in (read_text(os.path.join(suite_dir, 'suite.log')) or '').splitlines():
-        if line.startswith('FAIL'):
-            return line
-    return 'the suite failed'
+def read_result(suite_dir):
+    """The runner's judgement of one suite (result.json, tests/README.md),
+    or {} when the suite did not finish."""
+    try:
+        with open(os.path.join(suite_dir, 'result.json')) as f:
+            return json.load(f)
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 def summarize_suite(run_dir, suite):
     d = os.path.join(run_dir, suite)
-    verdict = (read_text(os.path.join(d, 'verdict')) or 'missing').strip()
+    result = read_result(d)
+    verdict = result.get('result', 'missing')
     counters = read_text(os.path.join(d, 'counters'))
     seed = re.search(r'^seed (\S+)$', counters or '', re.M)
     s = {'verdict': verdict, 'seed': seed.group(1) if seed else None}
     hit = first_detection(counters)
     if hit:
         s['first_key'], s['first_ms'] = hit
-    if verdict == 'fail':
-        s['reason'] = failure_reason(d)
+    if verdict in FAILING:
+        # The runner's reason names a crash report (tests/harness/crash-patterns),
+        # a time-out or the first failed check.
+        s['reason'] = (result.get('reason') or 'the suite failed').strip()[:160]
     return s
 
 
@@ -81,7 +80,7 @@ def summarize_run(run_dir, suites):
     """A run is caught if any suite failed; its detector is the earliest
     first_*_ms among the failed suites, else the first failure's reason."""
     per = {s: summarize_suite(run_dir, s) for s in suites}
-    failed = [s for s in suites if per[s]['verdict'] == 'fail']
+    failed = [s for s in suites if per[s]['verdict'] in FAILING]
     run = {'caught': bool(failed), 'suites': per, 'failed_suites': failed,
            'detector': None, 'detection_ms': None, 'detected_in': None,
            'complete': all(p['verdict'] != 'missing' for p in per.values())}
