@@ -337,6 +337,14 @@ proc check_levels_unlinked {w} {
 	}
 }
 
+# The walker counts each table it saw freed by why it was unlinked
+# (tables_freed_munmap, _exit, _madvise; fallback frees apart): tables
+# unlinked for REASON (the part of the key) by WHO were freed.
+proc check_freed_because {w reason who} {
+	set n [dict get $w tables_freed_$reason]
+	check {$n > 0} "tables unlinked by $who were freed through the mmu_gather ($n)"
+}
+
 # Make every non-sleeping page allocation of tasks marked make-it-fail
 # fail (fail_page_alloc): the batch page of tlb_remove_table() is one, so
 # such a task frees its tables through tlb_remove_table_one(). Returns the
@@ -376,6 +384,11 @@ proc run_madvise_storm {walker_opts} {
 	# Each pass gathers more pages than one mmu_gather holds: the zap
 	# breaks off inside a table (force_break) and, with the upstream fix
 	# (patches/0006), that table goes to the slow path's recheck.
+	# Two witnesses that share no code: the vm events of patches/0009
+	# and the probe's reclaim hook (patches/0010) seen by the walker.
+	check {[dict get $w tables_unlinked_madvise] == $total} \
+		"the walker saw the same $total tables unlinked by madvise reclaim ([dict get $w tables_unlinked_madvise])"
+	check_freed_because $w madvise "madvise reclaim"
 	check {[dict get $reclaimed slow] > 0} "a zap broke off inside a table and the slow path rechecked it ([dict get $reclaimed slow] times)"
 	check {[dict get $storm vmpte_dontneed_kb] < [dict get $storm vmpte_touched_kb]} \
 		"VmPTE fell from [dict get $storm vmpte_touched_kb] kB to [dict get $storm vmpte_dontneed_kb] kB across MADV_DONTNEED"

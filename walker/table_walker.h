@@ -114,9 +114,15 @@ extern struct tw_walker tw_walkers[TW_MAX_THREADS];
 	X(TABLES_UNLINKED_PMD, tables_unlinked_pmd)			\
 	X(TABLES_UNLINKED_UNKNOWN, tables_unlinked_unknown)		\
 	X(TABLES_UNLINKED_FALLBACK, tables_unlinked_fallback)		\
+	X(TABLES_UNLINKED_MUNMAP, tables_unlinked_munmap)		\
+	X(TABLES_UNLINKED_EXIT, tables_unlinked_exit)			\
+	X(TABLES_UNLINKED_MADVISE, tables_unlinked_madvise)		\
 	X(TABLES_FREED, tables_freed)					\
 	X(TABLES_FREED_RCU, tables_freed_rcu)				\
 	X(TABLES_FREED_FALLBACK, tables_freed_fallback)			\
+	X(TABLES_FREED_MUNMAP, tables_freed_munmap)			\
+	X(TABLES_FREED_EXIT, tables_freed_exit)				\
+	X(TABLES_FREED_MADVISE, tables_freed_madvise)			\
 	X(TABLES_FREED_UNTRACKED, tables_freed_untracked)		\
 	X(FREED_WITHOUT_GRACE_PERIOD, freed_without_grace_period)	\
 	X(BATCHES_SUBMITTED, batches_submitted)				\

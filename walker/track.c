@@ -29,6 +29,30 @@ enum tw_state {
 	TW_ST_FREED,
 };
 
+/*
+ * Why a table was unlinked: munmap() (or any unmap of a live mm: mremap,
+ * exec's stack move), the mm's teardown at exit, or PT_RECLAIM on
+ * madvise(MADV_DONTNEED). Tables freed on the single-table fallback are
+ * counted as fallback frees whatever their reason.
+ */
+enum tw_reason {
+	TW_WHY_MUNMAP,
+	TW_WHY_EXIT,
+	TW_WHY_MADVISE,
+};
+
+static const enum tw_counter tw_unlinked_by_reason[] = {
+	[TW_WHY_MUNMAP] = TW_TABLES_UNLINKED_MUNMAP,
+	[TW_WHY_EXIT] = TW_TABLES_UNLINKED_EXIT,
+	[TW_WHY_MADVISE] = TW_TABLES_UNLINKED_MADVISE,
+};
+
+static const enum tw_counter tw_freed_by_reason[] = {
+	[TW_WHY_MUNMAP] = TW_TABLES_FREED_MUNMAP,
+	[TW_WHY_EXIT] = TW_TABLES_FREED_EXIT,
+	[TW_WHY_MADVISE] = TW_TABLES_FREED_MADVISE,
+};
+
 struct tw_entry {
 	u64 unlink_ns;
 	u64 unlink_seq;		/* tw_flush_seq() at unlink */
@@ -37,7 +61,9 @@ struct tw_entry {
 	u16 batch_idx;		/* position in its batch */
 	u8 state;		/* enum tw_state */
 	u8 level;		/* enum tw_level */
+	u8 reason;		/* enum tw_reason, set at unlink */
 	bool has_gp;		/* unlink_gp was taken */
+	bool reclaiming;	/* the reclaim hook named it; its unlink is next */
 };
 
 /*
@@ -108,6 +134,9 @@ static void tw_on_unlink(struct mm_struct *mm, void *table,
 	int slot = tw_flush_slot(mm);
 	u64 seq = tw_flush_seq();
 	enum tw_level level = TW_LEVEL_UNKNOWN, held_level;
+	/* exit_mmap() runs once the last user dropped mm_users. */
+	enum tw_reason why = atomic_read(&mm->mm_users) ? TW_WHY_MUNMAP :
+							  TW_WHY_EXIT;
 	struct tw_walker *holder;
 	bool twice = false;
 	unsigned long flags;
@@ -116,6 +145,10 @@ static void tw_on_unlink(struct mm_struct *mm, void *table,
 	spin_lock_irqsave(&tw_track_lock, flags);
 	e = tw_entry_of(table);
 	if (e) {
+		if (e->reclaiming)
+			why = TW_WHY_MADVISE;
+		e->reclaiming = false;
+		e->reason = why;
 		twice = tw_state_unlinked(e->state);
 		e->state = batch ? TW_ST_QUEUED : TW_ST_FALLBACK;
 		e->mm_slot = slot;
@@ -132,6 +165,7 @@ static void tw_on_unlink(struct mm_struct *mm, void *table,
 	spin_unlock_irqrestore(&tw_track_lock, flags);
 
 	tw_count(TW_TABLES_UNLINKED);
+	tw_count(tw_unlinked_by_reason[why]);
 	if (!batch)
 		tw_count(TW_TABLES_UNLINKED_FALLBACK);
 	tw_count_unlink_level(level == TW_LEVEL_UNKNOWN && holder ?
@@ -217,6 +251,8 @@ static void tw_count_free(const struct tw_entry *e, bool fallback)
 {
 	tw_count(TW_TABLES_FREED);
 	tw_note_gp_latency(ktime_get_ns() - e->unlink_ns);
+	if (!fallback)
+		tw_count(tw_freed_by_reason[e->reason]);
 	if (e->state == TW_ST_GP_DONE) {
 		tw_count(TW_TABLES_FREED_RCU);
 	} else if (e->state == TW_ST_FALLBACK && fallback) {
@@ -321,6 +357,7 @@ static void tw_on_free(void *table, bool fallback)
 		 */
 		e->state = TW_ST_FREED;
 		e->level = TW_LEVEL_UNKNOWN;
+		e->reclaiming = false;
 	}
 	spin_unlock_irqrestore(&tw_track_lock, flags);
 
@@ -343,8 +380,8 @@ static void tw_on_free(void *table, bool fallback)
 /*
  * Detector 2, from the mm_page_free tracepoint (pagefree.c): a page known
  * as a user page table, because it was unlinked through the hook and not
- * yet freed through it, or because a walker saw it as a table since its
- * last free, is going back to the page allocator without having passed
+ * yet freed through it, because PT_RECLAIM named it for reclaim, or
+ * because a walker saw it as a table since its last free, is going back to the page allocator without having passed
  * the free hook. Caught as it happens, with the freeing path in the WARN.
  */
 void tw_track_page_free(struct page *page, unsigned int order)
@@ -360,15 +397,18 @@ void tw_track_page_free(struct page *page, unsigned int order)
 
 		/* Unlocked first look: nearly every page is no table of ours. */
 		if (!tw_state_unlinked(READ_ONCE(e->state)) &&
-		    READ_ONCE(e->level) == TW_LEVEL_UNKNOWN)
+		    READ_ONCE(e->level) == TW_LEVEL_UNKNOWN &&
+		    !READ_ONCE(e->reclaiming))
 			continue;
 		spin_lock_irqsave(&tw_track_lock, flags);
 		copy = *e;
-		bad = tw_state_unlinked(e->state) || e->level != TW_LEVEL_UNKNOWN;
+		bad = tw_state_unlinked(e->state) ||
+		      e->level != TW_LEVEL_UNKNOWN || e->reclaiming;
 		if (bad) {
 			/* Reported once: the page is the allocator's now. */
 			e->state = TW_ST_FREED;
 			e->level = TW_LEVEL_UNKNOWN;
+			e->reclaiming = false;
 		}
 		spin_unlock_irqrestore(&tw_track_lock, flags);
 		if (!bad)
@@ -383,7 +423,8 @@ void tw_track_page_free(struct page *page, unsigned int order)
 		     "table_walker: %s table page pfn %#lx (%s) returned to the page allocator without passing the free hook\n",
 		     tw_level_names[copy.level], pfn,
 		     tw_state_unlinked(copy.state) ? "unlinked through the hook" :
-						      "seen as a table by a walker");
+		     copy.reclaiming ? "named for reclaim by PT_RECLAIM" :
+				       "seen as a table by a walker");
 	}
 }
 
@@ -392,12 +433,26 @@ static void tw_on_tlb_flush(struct mm_struct *mm)
 	tw_flush_note(mm);
 }
 
+/* PT_RECLAIM names @table just before its unlink(): remember why. */
+static void tw_on_reclaim(struct mm_struct *mm, void *table)
+{
+	unsigned long flags;
+	struct tw_entry *e;
+
+	spin_lock_irqsave(&tw_track_lock, flags);
+	e = tw_entry_of(table);
+	if (e)
+		e->reclaiming = true;
+	spin_unlock_irqrestore(&tw_track_lock, flags);
+}
+
 static const struct tlb_table_probe tw_probe = {
 	.unlink = tw_on_unlink,
 	.submit = tw_on_submit,
 	.rcu_callback = tw_on_rcu_callback,
 	.free = tw_on_free,
 	.tlb_flush = tw_on_tlb_flush,
+	.reclaim = tw_on_reclaim,
 };
 
 /*
