@@ -176,6 +176,7 @@ def add_storm_figures(raw, figs, notes):
             figs["storms.%s.guest_under_rcu_walkers_ops_per_s" % s],
             "<= 1.2", lambda r: r <= 1.2)
         figs["storms.%s.window_hits_rcu_per_s" % s] = make_figure(rate(guests, "window_hits_rcu", "walker-rcu"), "hits/s")
+    add_madvise_figures(guests, figs)
     for mode in ["rcu", "irq"]:
         sc = "walker-%s" % mode
         figs["walker.%s.walks_per_s" % mode] = make_figure(
@@ -187,6 +188,22 @@ def add_storm_figures(raw, figs, notes):
     figs["boot.orderly_poweroff"] = make_figure(
         [float(r["guest.poweroff.ms"]) for r in guests if "guest.poweroff.ms" in r], "ms")
     add_gp_figures(guests, figs)
+
+
+def add_madvise_figures(guests, figs):
+    """PT_RECLAIM under rcu walkers: empty PTE tables reclaimed by
+    madvise(MADV_DONTNEED) per second (the walker's count by reason), and
+    VmPTE after MADV_DONTNEED as a share of VmPTE after touching, from
+    /proc/PID/status (no hook of ours)."""
+    rounds = [r for r in guests if "walker-rcu.madvise.tables_freed_madvise" in r]
+    figs["storms.madvise.tables_reclaimed_per_s"] = make_figure(
+        [per_second(r["walker-rcu.madvise.tables_freed_madvise"], r["walker-rcu.madvise.elapsed_ms"])
+         for r in rounds], "tables/s")
+    key = "storm-rcu.madvise.vmpte_%s_kb"
+    figs["storms.madvise.vmpte_left_after_dontneed"] = make_figure(
+        [float(r[key % "dontneed"]) / float(r[key % "touched"])
+         for r in rounds if float(r.get(key % "touched", 0)) > 0],
+        "x", "< 1", lambda v: v < 1)
 
 
 def add_violation_figures(raw, figs, notes):
