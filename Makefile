@@ -21,6 +21,7 @@ KASAN ?= 0
 MEM ?= 256M
 ARGS ?=
 TESTS ?=
+QUICK ?=
 JOBS ?= $(shell nproc)
 GDB_ARGS ?=
 SEED ?=
@@ -180,6 +181,17 @@ REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
 HARNESS := PYTHONPATH=$(CURDIR)/tests PYTHONDONTWRITEBYTECODE=1 python3 -m harness
 
+# QUICK=1: the suites of tests/quick-profile, which still catch every
+# fault knob and every mutant the full suite catches (tests/README.md).
+ifeq ($(QUICK),1)
+ifneq ($(TESTS),)
+$(error QUICK=1 runs the suites of tests/quick-profile: leave TESTS unset, or drop QUICK=1)
+endif
+TESTS := $(shell sed 's/\#.*//' $(CURDIR)/tests/quick-profile)
+else ifneq ($(QUICK),)
+$(error QUICK=$(QUICK): use QUICK=1 for the quick profile, or leave it unset for every suite)
+endif
+
 # Checked here so that a bad SHARD stops make before anything is built.
 ifneq ($(SHARD),)
 SHARD_ERROR := $(shell $(HARNESS) shard '$(SHARD)' 2>&1 >/dev/null)
@@ -205,6 +217,8 @@ check: | $(BUILD)/.packages-check
 	@echo "  CHECK   python3 -m unittest discover -s tests/harness -t tests"
 	@cd $(CURDIR)/tests && KUNIT_TREE=$(KTREE) PYTHONDONTWRITEBYTECODE=1 \
 		python3 -m unittest discover -q -s harness -t .
+	@echo "  CHECK   tests/quick-profile covers every fault knob"
+	@$(HARNESS) quick-check $(CURDIR)/tests $(CURDIR)/tests/quick-profile
 	@echo "  CHECK   shellcheck $(words $(SHELL_SCRIPTS)) scripts"
 	@cd $(CURDIR) && shellcheck $(SHELL_SCRIPTS)
 
@@ -265,7 +279,7 @@ mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 # Build, boot, suite, storm and walker figures as ratios against peers
 # (KUnit, Debian's user-mode-linux, the host) in build/bench/: bench/README.md.
 BENCH_QUICK ?= 0
-BENCH_STAGES ?= boot storms suite build
+BENCH_STAGES ?= boot storms suite build loop
 BENCH_RUNS ?= 3
 BENCH_PACKAGES := hyperfine:hyperfine \
 	gnuplot-nox:gnuplot \

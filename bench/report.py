@@ -114,6 +114,23 @@ def add_build_figures(raw, figs, notes):
         notes.append("Incremental builds not measured in this run.")
 
 
+def add_loop_figures(raw, figs, notes):
+    """Edit to verdict after touching mm/mmu_gather.c: make test QUICK=1
+    against kunit.py run (bench/loop.sh)."""
+    hf = read_hyperfine(raw, "loop.json")
+    if not hf:
+        notes.append("Edit-to-verdict loop not measured in this run.")
+        return
+    figs["loop.appliance_quick"] = make_figure(hf["appliance-quick"]["times"], "s")
+    figs["loop.kunit_run"] = make_figure(hf["kunit-run"]["times"], "s")
+    figs["loop.ratio_appliance_over_kunit"] = make_ratio(
+        figs["loop.appliance_quick"], figs["loop.kunit_run"], "<= 1.5", lambda r: r <= 1.5)
+    log = os.path.join(raw, "loop.log")
+    totals = re.findall(r"^\d+ passed, \d+ failed.*$", open(log).read(), re.M) if os.path.exists(log) else []
+    notes.append("make test QUICK=1, each run: " + ("; ".join(totals) if totals else
+                 "no closing totals line, see build/bench/raw/loop.log") + ".")
+
+
 def read_boot_times(raw, name):
     path = os.path.join(raw, "boot-%s.times" % name)
     if not os.path.exists(path):
@@ -335,11 +352,12 @@ def main():
     meta = read_pairs(os.path.join(raw, "meta.txt"))
     figs, notes = {}, []
     add_build_figures(raw, figs, notes)
+    add_loop_figures(raw, figs, notes)
     add_boot_figures(raw, figs, notes)
     add_suite_figures(raw, figs, notes)
     add_storm_figures(raw, figs, notes)
     add_violation_figures(raw, figs, notes)
-    sections = ["build.", "boot.", "suite.", "storms.", "walker.", "gp_latency."]
+    sections = ["build.", "loop.", "boot.", "suite.", "storms.", "walker.", "gp_latency."]
     figs = dict(sorted(((k, v) for k, v in figs.items() if v is not None),
                        key=lambda kv: [kv[0].startswith(p) for p in sections].index(True)))
     for k in [k for k in meta if k.startswith(NOTED_META) or k.endswith("_failed")]:

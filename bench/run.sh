@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export TOP KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN MEM=${MEM:-256M}
 export DEBIAN_UML=/usr/bin/linux.uml
 quick=${BENCH_QUICK:-0}
-stages=${BENCH_STAGES:-boot storms suite build}
+stages=${BENCH_STAGES:-boot storms suite build loop}
 runs=${BENCH_RUNS:-3}
 boot_runs=10
 violation_boots=5
@@ -28,12 +28,12 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 usage_error() {
 	echo "make bench: $1" >&2
-	echo "BENCH_STAGES takes any of: boot storms suite build (default: all four)." >&2
+	echo "BENCH_STAGES takes any of: boot storms suite build loop (default: all five)." >&2
 	echo "BENCH_QUICK=1 skips the cold builds; BENCH_RUNS=N (2..20, default 3) sets the runs per figure." >&2
 	exit 2
 }
 for stage in $stages; do
-	case $stage in boot|storms|suite|build) ;; *) usage_error "unknown stage '$stage'." ;; esac
+	case $stage in boot|storms|suite|build|loop) ;; *) usage_error "unknown stage '$stage'." ;; esac
 done
 case $runs in [2-9]|1[0-9]|20) ;; *) usage_error "BENCH_RUNS=$runs is not in 2..20." ;; esac
 case $quick in 0|1) ;; *) usage_error "BENCH_QUICK=$quick: use 1 to skip the cold builds, or leave it unset." ;; esac
@@ -61,19 +61,27 @@ wait_for_quiet() {
 	[ "$waited" -eq 0 ] || echo "waited_before_${stage}_s $waited" >>"$raw/meta.txt"
 }
 
+# KSRC trees are never modified, and the build and loop stages touch
+# mm/mmu_gather.c: false (and a note) for those.
+touches_tree() {
+	[ "$KTREE" = "$BUILD/linux-source-6.12" ] && return 0
+	echo "bench: $1 stage skipped: it touches mm/mmu_gather.c, and KSRC=$KTREE is never modified." >&2
+	echo "${1}_skipped_ksrc 1" >>"$raw/meta.txt"
+	return 1
+}
+
 run_stage() { # run_stage NAME: the stage's script with its arguments
 	case $1 in
 	boot) "$here/boot.sh" "$raw" "$boot_runs" ;;
 	storms) "$here/guest.sh" "$raw" "$runs" "$violation_boots" ;;
 	suite) "$here/suite.sh" "$raw" "$suite_runs" ;;
 	build)
-		# KSRC trees are never modified, and this stage touches mm/mmu_gather.c.
-		if [ "$KTREE" != "$BUILD/linux-source-6.12" ]; then
-			echo "bench: build stage skipped: it touches mm/mmu_gather.c, and KSRC=$KTREE is never modified." >&2
-			echo "build_skipped_ksrc 1" >>"$raw/meta.txt"
-			return
-		fi
+		touches_tree "$1" || return 0
 		"$here/build.sh" "$raw" "$bench" "$([ "$quick" = 1 ] && echo 0 || echo "$cold_runs")" "$runs"
+		;;
+	loop)
+		touches_tree "$1" || return 0
+		"$here/loop.sh" "$raw" "$bench" "$runs"
 		;;
 	esac
 }
@@ -92,8 +100,9 @@ mkdir -p "$raw"
 	echo "loadavg_start $(cut -d' ' -f1 /proc/loadavg)"
 } >"$raw/meta.txt"
 
-# Builds last: they touch mm/mmu_gather.c, which make test would then rebuild.
-for stage in boot storms suite build; do
+# Builds last: they touch mm/mmu_gather.c, which make test would then
+# rebuild; the loop after them, as it reuses KUnit's build directory.
+for stage in boot storms suite build loop; do
 	case " $stages " in *" $stage "*) ;; *) continue ;; esac
 	wait_for_quiet
 	echo "== bench: $stage" >&2

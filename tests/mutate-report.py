@@ -19,6 +19,10 @@ import re
 import statistics
 import sys
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness import quick  # noqa: E402  (tests/harness, next to this script)
+
 FIRST_KEY = re.compile(r'(^|\.)first_[a-z_]*_ms$')
 # The verdicts that fail a run (tests/harness/verdict.py): a time-out is
 # "error", and a hung kernel is a caught mutant too.
@@ -65,7 +69,8 @@ def summarize_suite(run_dir, suite):
     verdict = result.get('result', 'missing')
     counters = read_text(os.path.join(d, 'counters'))
     seed = re.search(r'^seed (\S+)$', counters or '', re.M)
-    s = {'verdict': verdict, 'seed': seed.group(1) if seed else None}
+    s = {'verdict': verdict, 'seed': seed.group(1) if seed else None,
+         'duration_s': result.get('duration_s')}
     hit = first_detection(counters)
     if hit:
         s['first_key'], s['first_ms'] = hit
@@ -176,8 +181,24 @@ def report(out, mutants_dir, suites):
     counts = {k: sum(m['result'] == k for m in mutants)
               for k in ('caught', 'flaky', 'survived', 'build-failed', 'error')}
     print(', '.join(f'{v} {k}' for k, v in counts.items()) + f"; results: {os.path.join(out, 'results.json')}")
-    ok = counts['caught'] == len(mutants) and clean['passed']
+    misses = quick_profile_misses(result, suites)
+    ok = counts['caught'] == len(mutants) and clean['passed'] and not misses
     return 0 if ok else 1
+
+
+def quick_profile_misses(result, suites):
+    """The quick profile must catch every mutant these runs caught; it is
+    judged on the suites it shares with MUTATE_TESTS."""
+    profile = quick.read_profile(os.path.join(HERE, 'quick-profile'))
+    if not set(profile) & set(suites):
+        print('quick profile: not checked, it shares no suite with MUTATE_TESTS')
+        return []
+    misses = quick.mutant_problems(result, profile)
+    for m in misses:
+        print('quick profile: ' + m)
+    if not misses:
+        print('quick profile (tests/quick-profile): catches every mutant caught here')
+    return misses
 
 
 def main(argv):

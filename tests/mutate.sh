@@ -166,7 +166,7 @@ build_kernel() { # build_kernel LOG
 
 run_suites() { # run_suites DIR
 	echo "  TEST    $MAKE -C $TOP test TESTS=\"$MUTATE_TESTS\" RESULTS=$1"
-	run_child "$1.log" "$MAKE" --no-print-directory -C "$TOP" test TESTS="$MUTATE_TESTS" RESULTS="$1"
+	run_child "$1.log" "$MAKE" --no-print-directory -C "$TOP" test QUICK= TESTS="$MUTATE_TESTS" RESULTS="$1"
 	# shellcheck disable=SC2086 # one word a suite
 	"$TOP/tests/mutate-report.py" run "$1" $MUTATE_TESTS
 }

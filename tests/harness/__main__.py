@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge.
+"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge, quick.
 
 usage: PYTHONPATH=tests python3 -m harness VERB ...   (tests/README.md)
 Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed,
@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from . import facts, ktap, merge, results, shard, verdict
+from . import facts, ktap, merge, quick, results, shard, verdict
 
 
 def print_lines(lines):
@@ -68,6 +68,24 @@ def cmd_merge(args):
     return finish_lines(args.out, merge.write(args.out, args.dirs))
 
 
+def cmd_quick_check(args):
+    profile = quick.read_profile(args.profile)
+    problems = quick.static_problems(args.tests, profile)
+    if args.mutate_results:
+        problems += quick.mutant_problems(quick.load_results(args.mutate_results), profile)
+    for p in problems:
+        print("quick profile: " + p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_quick_derive(args):
+    results_ = quick.load_results(args.mutate_results)
+    seconds = quick.suite_seconds(results_)
+    for suite, why in quick.derive(results_, args.tests):
+        print("%s\t# %s s; %s" % (suite, "%.0f" % seconds[suite] if suite in seconds else "?", ", ".join(why)))
+    return 0
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -95,6 +113,17 @@ def parse_args(argv):
     p.add_argument("out")
     p.add_argument("dirs", nargs="+")
     p.set_defaults(run=cmd_merge)
+    p = verbs.add_parser("quick-check", help="check that PROFILE catches every fault knob "
+                         "(and every mutant of MUTATE_RESULTS) the full suite catches")
+    p.add_argument("tests")
+    p.add_argument("profile")
+    p.add_argument("mutate_results", nargs="?")
+    p.set_defaults(run=cmd_quick_check)
+    p = verbs.add_parser("quick-derive", help="print a small profile that catches what "
+                         "make mutate's MUTATE_RESULTS caught, and every fault knob")
+    p.add_argument("tests")
+    p.add_argument("mutate_results")
+    p.set_defaults(run=cmd_quick_derive)
     return parser.parse_args(argv)
 
 
