@@ -192,6 +192,16 @@ else ifneq ($(QUICK),)
 $(error QUICK=$(QUICK): use QUICK=1 for the quick profile, or leave it unset for every suite)
 endif
 
+# Checked here, like SHARD below, so that a suite name that is no suite
+# stops make before make check and the kernel build run.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+KNOWN_TESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp))))
+UNKNOWN_TESTS := $(filter-out $(KNOWN_TESTS),$(TESTS))
+ifneq ($(UNKNOWN_TESTS),)
+$(error make test: unknown test '$(firstword $(UNKNOWN_TESTS))'. Known tests: $(KNOWN_TESTS))
+endif
+endif
+
 # Checked here so that a bad SHARD stops make before anything is built.
 ifneq ($(SHARD),)
 SHARD_ERROR := $(shell $(HARNESS) shard '$(SHARD)' 2>&1 >/dev/null)
