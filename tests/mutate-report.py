@@ -22,6 +22,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import quick  # noqa: E402  (tests/harness, next to this script)
+from harness.facts import CRASH_PATTERNS  # noqa: E402
 
 FIRST_KEY = re.compile(r'(^|\.)first_[a-z_]*_ms$')
 # The verdicts that fail a run (tests/harness/verdict.py): a time-out is
@@ -53,6 +54,33 @@ def first_detection(counters_text):
     return best
 
 
+# Console lines carry printk timestamps (CONFIG_PRINTK_TIME).
+STAMP = re.compile(r'^\[\s*([0-9]+\.[0-9]+)\]')
+
+
+def crash_time(console_text):
+    """(label, ms) for the first crash report in a console log (the
+    harness's crash patterns), timed from the walker's last "started" line
+    before it; ms is 0 when the kernel broke before the walkers started,
+    None when the lines carry no timestamps."""
+    started = None
+    for line in (console_text or '').replace('\r', '').splitlines():
+        stamp = STAMP.match(line)
+        if 'table_walker: started' in line:
+            started = float(stamp.group(1)) if stamp else None
+            continue
+        # A WARN is how the walker reports; its counters time it better.
+        label = next((lbl for lbl, tolerated, regex in CRASH_PATTERNS
+                      if not tolerated and regex.search(line)), None)
+        if label is None:
+            continue
+        if not stamp:
+            return label, None
+        ms = 0 if started is None else max(0, round((float(stamp.group(1)) - started) * 1000))
+        return label, ms
+    return None
+
+
 def read_result(suite_dir):
     """The runner's judgement of one suite (result.json, tests/README.md),
     or {} when the suite did not finish."""
@@ -72,6 +100,10 @@ def summarize_suite(run_dir, suite):
     s = {'verdict': verdict, 'seed': seed.group(1) if seed else None,
          'duration_s': result.get('duration_s')}
     hit = first_detection(counters)
+    if not hit and verdict in FAILING:
+        crash = crash_time(read_text(os.path.join(d, 'console.log')))
+        if crash and crash[1] is not None:
+            hit = ('console: ' + crash[0], crash[1])
     if hit:
         s['first_key'], s['first_ms'] = hit
     if verdict in FAILING:

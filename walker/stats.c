@@ -26,6 +26,7 @@ static const char *const tw_first_names[TW_NR_FIRSTS] = {
 	[TW_FIRST_GRACE_PERIOD_VIOLATION] = "first_grace_period_violation_ms",
 	[TW_FIRST_FREED_OUTSIDE_HOOK] = "first_freed_outside_hook_ms",
 	[TW_FIRST_UNLINK_BEHIND_TRACKER] = "first_unlink_behind_tracker_ms",
+	[TW_FIRST_LEAK] = "first_leak_ms",
 };
 
 static const enum tw_counter tw_invariants[] = {

@@ -143,6 +143,7 @@ extern struct tw_walker tw_walkers[TW_MAX_THREADS];
 	X(TABLES_FREED_OUTSIDE_HOOK_PMD, tables_freed_outside_hook_pmd)	\
 	X(UNLINKS_BEHIND_TRACKER, unlinks_behind_tracker)		\
 	X(LEAKS, leaks)							\
+	X(LEAKS_SEEN_AT_CALLBACK, leaks_seen_at_callback)		\
 	X(BATCH_IMBALANCE, batch_imbalance)				\
 	X(QUIESCED, quiesced)
 
@@ -159,6 +160,7 @@ extern struct tw_walker tw_walkers[TW_MAX_THREADS];
 	X(FLUSH_VIOLATIONS)						\
 	X(DOUBLE_FREES)							\
 	X(LEAKS)							\
+	X(LEAKS_SEEN_AT_CALLBACK)					\
 	X(BATCH_IMBALANCE)						\
 	X(GRACE_PERIOD_VIOLATIONS)					\
 	X(TABLES_FREED_OUTSIDE_HOOK)					\
@@ -185,6 +187,7 @@ enum tw_first {
 	TW_FIRST_GRACE_PERIOD_VIOLATION,
 	TW_FIRST_FREED_OUTSIDE_HOOK,
 	TW_FIRST_UNLINK_BEHIND_TRACKER,
+	TW_FIRST_LEAK,
 	TW_NR_FIRSTS
 };
 

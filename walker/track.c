@@ -3,6 +3,7 @@
 
 #include <linux/bug.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
@@ -80,6 +81,7 @@ static atomic_t tw_warned_double_free;
 static atomic_t tw_warned_flush;
 static atomic_t tw_warned_grace_period;
 static atomic_t tw_warned_page_free;
+static atomic_t tw_warned_leak;
 
 static const char *const tw_level_names[] = {
 	[TW_LEVEL_UNKNOWN] = "unknown-level",
@@ -227,23 +229,61 @@ static void tw_on_submit(struct mm_struct *mm, struct mmu_table_batch *batch,
 	}
 }
 
+/*
+ * The tables of the last batch whose RCU callback started on this CPU.
+ * The callback frees every one of them before it returns, and one CPU's
+ * callbacks run one after the other, so a table of the last batch still
+ * waiting for its free when the next callback starts was leaked: caught
+ * then, not only by the count at quiesce. Written under tw_track_lock.
+ */
+struct tw_last_batch {
+	unsigned int nr;
+	void *tables[MAX_TABLE_BATCH];
+};
+static DEFINE_PER_CPU(struct tw_last_batch, tw_last_batch);
+
+static unsigned int tw_count_leaked_last_batch(struct tw_last_batch *last)
+{
+	unsigned int i, leaked = 0;
+
+	for (i = 0; i < last->nr; i++) {
+		struct tw_entry *e = tw_entry_of(last->tables[i]);
+
+		if (e && e->state == TW_ST_GP_DONE)
+			leaked++;
+	}
+	last->nr = 0;
+	return leaked;
+}
+
 static void tw_on_rcu_callback(struct mmu_table_batch *batch)
 {
+	struct tw_last_batch *last;
+	unsigned int i, leaked;
 	bool tracked = false;
 	unsigned long flags;
-	unsigned int i;
 
 	spin_lock_irqsave(&tw_track_lock, flags);
+	last = this_cpu_ptr(&tw_last_batch);
+	leaked = tw_count_leaked_last_batch(last);
 	for (i = 0; i < batch->nr; i++) {
 		struct tw_entry *e = tw_entry_of(batch->tables[i]);
 
 		if (e && e->state == TW_ST_SUBMITTED) {
 			e->state = TW_ST_GP_DONE;
+			last->tables[last->nr++] = batch->tables[i];
 			tracked = true;
 		}
 	}
 	spin_unlock_irqrestore(&tw_track_lock, flags);
 	tw_count(tracked ? TW_BATCHES_RCU_CALLBACKS : TW_BATCHES_UNTRACKED);
+	if (leaked) {
+		tw_count_add(TW_LEAKS_SEEN_AT_CALLBACK, leaked);
+		tw_note_first(TW_FIRST_LEAK);
+		WARN(tw_warn_allowed(&tw_warned_leak),
+		     "table_walker: %u tables of the last batch freed by an RCU callback on this CPU were never freed\n",
+		     leaked);
+	}
 }
 
 /* Count a tracked free by the path it took; caller holds the entry's copy. */
