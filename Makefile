@@ -187,7 +187,7 @@ ifeq ($(QUICK),1)
 ifneq ($(TESTS),)
 $(error QUICK=1 runs the suites of tests/quick-profile: leave TESTS unset, or drop QUICK=1)
 endif
-TESTS := $(shell sed 's/\#.*//' $(CURDIR)/tests/quick-profile)
+TESTS := $(strip $(shell sed 's/\#.*//' $(CURDIR)/tests/quick-profile))
 else ifneq ($(QUICK),)
 $(error QUICK=$(QUICK): use QUICK=1 for the quick profile, or leave it unset for every suite)
 endif

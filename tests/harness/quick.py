@@ -9,11 +9,15 @@ It must hold, for every fault knob a suite of tests/ turns on
 make mutate caught, a suite that failed in every run of that mutant.
 """
 
+import itertools
 import json
 import os
 import re
 
 SET_FAULT = re.compile(r'^\s*set_fault\s+(\S+)\s+on\b', re.M)
+# "# needs: KASAN=1": the suite skips itself on the default kernel, so it
+# catches nothing there.
+NEEDS = re.compile(r'^# needs: ', re.M)
 
 
 def read_profile(path):
@@ -22,12 +26,14 @@ def read_profile(path):
 
 
 def suite_knobs(tests_dir):
-    """{suite: set of knobs it turns on} for every suite of tests_dir."""
+    """{suite: set of knobs it turns on on the default kernel} for every
+    suite of tests_dir."""
     knobs = {}
     for name in sorted(os.listdir(tests_dir)):
         if name.endswith('.exp'):
             with open(os.path.join(tests_dir, name)) as f:
-                knobs[name[:-4]] = set(SET_FAULT.findall(f.read()))
+                text = f.read()
+            knobs[name[:-4]] = set() if NEEDS.search(text) else set(SET_FAULT.findall(text))
     return knobs
 
 
@@ -77,11 +83,8 @@ def suite_seconds(results):
     return {s: float(v.get('duration_s') or 0) for s, v in suites.items()}
 
 
-def derive(results, tests_dir):
-    """A small profile by greedy weighted set cover: each step takes the
-    suite that catches the most uncaught mutants and knobs per second of
-    its clean-run wall time. Returns [(suite, why)]."""
-    seconds = suite_seconds(results)
+def needs_of(results, tests_dir):
+    """{need: suites that meet it}: each mutant caught, each fault knob."""
     needs = {}
     for m in results.get('mutants', []):
         if m.get('result') == 'caught':
@@ -89,17 +92,35 @@ def derive(results, tests_dir):
     for suite, knobs in suite_knobs(tests_dir).items():
         for knob in knobs:
             needs.setdefault('knob ' + knob, set()).add(suite)
-    chosen = []
-    left = {need: suites for need, suites in needs.items() if suites}
-    while left:
-        gain = {}
-        for need, suites in left.items():
-            for s in suites:
-                gain.setdefault(s, []).append(need)
-        best = max(sorted(gain), key=lambda s: len(gain[s]) / max(seconds.get(s, 30.0), 1.0))
-        chosen.append((best, sorted(gain[best])))
-        left = {need: suites for need, suites in left.items() if best not in suites}
-    return chosen
+    return {need: suites for need, suites in needs.items() if suites}
+
+
+def derive(results, tests_dir):
+    """The profile with the least clean-run wall time that meets every
+    need (an exact search over the suites that meet any; greedy by needs
+    met per second if there are more than 16). Returns [(suite, needs)]."""
+    seconds = suite_seconds(results)
+    needs = needs_of(results, tests_dir)
+    candidates = sorted(set().union(*needs.values())) if needs else []
+
+    def cost(suites):
+        return sum(seconds.get(s, 30.0) for s in suites)
+
+    def covers(suites):
+        return all(met & set(suites) for met in needs.values())
+
+    if len(candidates) <= 16:
+        best = min((combo for n in range(len(candidates) + 1)
+                    for combo in itertools.combinations(candidates, n) if covers(combo)),
+                   key=lambda combo: (cost(combo), len(combo)))
+    else:
+        best, left = [], dict(needs)
+        while left:
+            gain = {s: [n for n, met in left.items() if s in met] for s in candidates}
+            pick = max(sorted(gain), key=lambda s: len(gain[s]) / max(seconds.get(s, 30.0), 1.0))
+            best.append(pick)
+            left = {n: met for n, met in left.items() if pick not in met}
+    return [(s, sorted(n for n, met in needs.items() if s in met)) for s in best]
 
 
 def load_results(path):

@@ -39,7 +39,8 @@ class FakeTests:
 SUITES = {'storm-fork': 'boot_guest\n',
           'fault-a': 'set_fault knob_a on\nset_fault knob_a off\n',
           'fault-a-rare': 'set_fault knob_a on -interval 100\n',
-          'fault-b': '  set_fault knob_b on\n'}
+          'fault-b': '  set_fault knob_b on\n',
+          'fault-b-kasan': '# needs: KASAN=1\nset_fault knob_b on\n'}
 
 
 class StaticTest(unittest.TestCase):
@@ -53,6 +54,12 @@ class StaticTest(unittest.TestCase):
             problems = quick.static_problems(d, ['storm-fork', 'fault-b'])
         self.assertEqual(problems, ["tests/quick-profile turns no fault knob 'knob_a' on; "
                                     "add one of: fault-a fault-a-rare"])
+
+    def test_a_suite_that_needs_another_kernel_covers_nothing(self):
+        with FakeTests(SUITES) as d:
+            problems = quick.static_problems(d, ['fault-a', 'fault-b-kasan'])
+        self.assertEqual(problems, ["tests/quick-profile turns no fault knob 'knob_b' on; "
+                                    "add one of: fault-b"])
 
     def test_an_unknown_suite_is_named(self):
         with FakeTests(SUITES) as d:
