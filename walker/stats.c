@@ -27,6 +27,7 @@ static const char *const tw_first_names[TW_NR_FIRSTS] = {
 	[TW_FIRST_FREED_OUTSIDE_HOOK] = "first_freed_outside_hook_ms",
 	[TW_FIRST_UNLINK_BEHIND_TRACKER] = "first_unlink_behind_tracker_ms",
 	[TW_FIRST_LEAK] = "first_leak_ms",
+	[TW_FIRST_RECLAIMED_NOT_EMPTY] = "first_reclaimed_not_empty_ms",
 };
 
 static const enum tw_counter tw_invariants[] = {

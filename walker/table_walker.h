@@ -144,6 +144,7 @@ extern struct tw_walker tw_walkers[TW_MAX_THREADS];
 	X(UNLINKS_BEHIND_TRACKER, unlinks_behind_tracker)		\
 	X(LEAKS, leaks)							\
 	X(LEAKS_SEEN_AT_CALLBACK, leaks_seen_at_callback)		\
+	X(TABLES_RECLAIMED_NOT_EMPTY, tables_reclaimed_not_empty)	\
 	X(BATCH_IMBALANCE, batch_imbalance)				\
 	X(QUIESCED, quiesced)
 
@@ -161,6 +162,7 @@ extern struct tw_walker tw_walkers[TW_MAX_THREADS];
 	X(DOUBLE_FREES)							\
 	X(LEAKS)							\
 	X(LEAKS_SEEN_AT_CALLBACK)					\
+	X(TABLES_RECLAIMED_NOT_EMPTY)					\
 	X(BATCH_IMBALANCE)						\
 	X(GRACE_PERIOD_VIOLATIONS)					\
 	X(TABLES_FREED_OUTSIDE_HOOK)					\
@@ -188,6 +190,7 @@ enum tw_first {
 	TW_FIRST_FREED_OUTSIDE_HOOK,
 	TW_FIRST_UNLINK_BEHIND_TRACKER,
 	TW_FIRST_LEAK,
+	TW_FIRST_RECLAIMED_NOT_EMPTY,
 	TW_NR_FIRSTS
 };
 

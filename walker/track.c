@@ -82,6 +82,7 @@ static atomic_t tw_warned_flush;
 static atomic_t tw_warned_grace_period;
 static atomic_t tw_warned_page_free;
 static atomic_t tw_warned_leak;
+static atomic_t tw_warned_reclaim;
 
 static const char *const tw_level_names[] = {
 	[TW_LEVEL_UNKNOWN] = "unknown-level",
@@ -473,9 +474,28 @@ static void tw_on_tlb_flush(struct mm_struct *mm)
 	tw_flush_note(mm);
 }
 
+/*
+ * Detector 5: PT_RECLAIM may free only an empty PTE table. Its PMD entry
+ * is cleared before free_pte() names it, so no fault can fill it any more
+ * and an entry still present here was left by the zap: the page it maps
+ * is lost with the table (the force_break bug, f39edcf6349a). The table
+ * is read, never written; it stays allocated until its grace period.
+ */
+static unsigned int tw_count_present_ptes(void *table)
+{
+	pte_t *ptes = page_address((struct page *)table);
+	unsigned int i, present = 0;
+
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		if (!pte_none(ptep_get(&ptes[i])))
+			present++;
+	return present;
+}
+
 /* PT_RECLAIM names @table just before its unlink(): remember why. */
 static void tw_on_reclaim(struct mm_struct *mm, void *table)
 {
+	unsigned int present = tw_count_present_ptes(table);
 	unsigned long flags;
 	struct tw_entry *e;
 
@@ -484,6 +504,13 @@ static void tw_on_reclaim(struct mm_struct *mm, void *table)
 	if (e)
 		e->reclaiming = true;
 	spin_unlock_irqrestore(&tw_track_lock, flags);
+	if (present) {
+		tw_count(TW_TABLES_RECLAIMED_NOT_EMPTY);
+		tw_note_first(TW_FIRST_RECLAIMED_NOT_EMPTY);
+		WARN(tw_warn_allowed(&tw_warned_reclaim),
+		     "table_walker: PT_RECLAIM freed pte table %px of mm %px with %u entries still present\n",
+		     table, mm, present);
+	}
 }
 
 static const struct tlb_table_probe tw_probe = {
