@@ -292,9 +292,10 @@ $(BUILD)/.packages-test:
 # The suites (TESTS, default COVERAGE_TESTS) on the gcov kernel (COVERAGE=1: its own tree
 # and build/kernel-coverage), each guest's counters kept apart, then lcov
 # tracefiles, genhtml's report and summary.json in build/coverage/.
-# Every suite but selftest-inputs, which boots no guest (no coverage) and
-# checks make's errors, which COVERAGE=1 in its environment would change.
-COVERAGE_TESTS := $(filter-out selftest-inputs,$(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp)))))
+# Every suite that boots a guest: not selftest-any-user (host checks only,
+# no coverage) nor selftest-inputs (the same, and it checks make's errors,
+# which COVERAGE=1 in its environment would change).
+COVERAGE_TESTS := $(filter-out selftest-any-user selftest-inputs,$(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp)))))
 COVERAGE_PACKAGES := lcov:lcov lcov:genhtml
 .PHONY: coverage coverage-report
 coverage: | $(BUILD)/.packages-coverage

@@ -30,7 +30,7 @@ suites_run() {
 capture_suite() {
 	local name=$1 data=$results/$1/gcov$kobj f
 	if [ -z "$(find "$data" -name '*.gcda' -print -quit 2>/dev/null)" ]; then
-		echo "  LCOV    $name: no coverage data (its guest never powered off normally)"
+		echo "  LCOV    $name: no coverage data (no guest, or none that powered off normally)"
 		return 0
 	fi
 	(cd "$data" && find . -name '*.gcda') | while read -r f; do
