@@ -117,22 +117,34 @@ def patched_files(patch_texts):
     return dict(sorted(files.items()))
 
 
-def reason_for(file, source, reasons):
-    for reason_file, pattern, reason in reasons:
-        if reason_file == file and re.search(pattern, source):
+def enclosing_function(source_lines, number):
+    """The name of the C function whose definition starts at or above line
+    NUMBER: the nearest line opening at column 0 with NAME( and no ';'."""
+    for line in reversed(source_lines[:number]):
+        m = re.match(r"^[A-Za-z_][\w \t*]*?\b(\w+)\s*\(", line)
+        if m and not line.rstrip().endswith(";"):
+            return m.group(1)
+    return None
+
+
+def reason_for(file, function, reasons):
+    for reason_file, reason_function, reason in reasons:
+        if reason_file == file and reason_function == function:
             return reason
     return None
 
 
 def not_executed(file_counts, first, last, source_lines, file, reasons):
-    """Each instrumented line of [FIRST, LAST] that never ran, with the
-    reason coverage-reasons gives for it (None: unexplained)."""
+    """Each instrumented line of [FIRST, LAST] that never ran, with its
+    function and the reason coverage-reasons gives for that function
+    (None: unexplained)."""
     out = []
     for number in sorted(file_counts.lines):
         if first <= number <= last and file_counts.lines[number] == 0:
             source = source_lines[number - 1].strip() if number <= len(source_lines) else ""
-            out.append({"line": number, "source": source,
-                        "reason": reason_for(file, source, reasons)})
+            function = enclosing_function(source_lines, number)
+            out.append({"line": number, "source": source, "function": function,
+                        "reason": reason_for(file, function, reasons)})
     return out
 
 
@@ -224,8 +236,8 @@ def text_lines(summary):
            "  RCU table-free code, %s:%d-%d  %s" % (region["file"], region["first_line"],
                                                      region["last_line"], show(region))]
     for line in region["not_executed"]:
-        out.append("    not executed: %d  %s  -- %s" % (line["line"], line["source"],
-                                                      line["reason"] or "UNEXPLAINED"))
+        out.append("    not executed: %d %s(): %s  -- %s" % (
+            line["line"], line["function"], line["source"], line["reason"] or "UNEXPLAINED"))
     out.append("  files the patch series touches:")
     for entry in summary["patched_files"]:
         shown = show(entry) if entry["instrumented"] else "(no compiled code)"

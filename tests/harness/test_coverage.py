@@ -64,7 +64,7 @@ CONTROLS = [
     ["storm-fork", "not-executed", "mm/mmu_gather.c", r"__tlb_table_flush\(tlb, true\);"],
     ["storm-exit", "executed", "mm/mmu_gather.c", r"__tlb_table_flush\(tlb, true\);"],
 ]
-REASONS = [["mm/mmu_gather.c", r"-EBUSY", "one walker registers, once"]]
+REASONS = [["mm/mmu_gather.c", "tlb_table_probe_register", "one walker registers, once"]]
 
 
 def by_path(text):
@@ -108,8 +108,9 @@ class CoverageTest(unittest.TestCase):
         self.assertEqual((region["first_line"], region["last_line"]), (3, 12))
         self.assertEqual(region["lines"], {"found": 3, "hit": 1, "percent": 33.3})
         self.assertEqual(region["branches"], {"found": 2, "hit": 1, "percent": 50.0})
-        self.assertEqual([(n["line"], n["reason"]) for n in region["not_executed"]],
-                         [(5, "one walker registers, once"), (10, None)])
+        self.assertEqual([(n["line"], n["function"], n["reason"]) for n in region["not_executed"]],
+                         [(5, "tlb_table_probe_register", "one walker registers, once"),
+                          (10, "tlb_remove_table", None)])
 
     def test_negative_control_on_a_run_that_skips_the_overflow_path(self):
         summary = self.summarise({"storm-fork": by_path(tracefile("storm_fork", 0))})
