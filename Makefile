@@ -18,6 +18,7 @@ endif
 # User-facing variables (README: "Make variables")
 KSRC ?=
 KASAN ?= 0
+COVERAGE ?= 0
 MEM ?= 256M
 ARGS ?=
 TESTS ?=
@@ -32,11 +33,28 @@ DIRS ?=
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
+COVERAGE_TREE := $(DEBIAN_TREE)-coverage
+COVERAGE_KOBJ := $(BUILD)/kernel-coverage
+COVERAGE_DIR := $(BUILD)/coverage
 PATCHES := $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
 ifeq ($(FALLBACK_FIX),1)
 PATCHES += $(sort $(wildcard $(CURDIR)/patches/optional/[0-9]*.patch))
 endif
 FRAGMENTS := $(sort $(wildcard $(CURDIR)/kernel-config/[0-9]*.config))
+# The coverage kernel has a tree of its own: its patches (the UML gcov fix,
+# the walker built in) never reach the tree the other kernels build from.
+ifeq ($(COVERAGE),1)
+ifneq ($(KSRC),)
+$(error COVERAGE=1 builds its own copy of Debian's linux-source-6.12 with patches/coverage/ applied: leave KSRC unset)
+endif
+ifeq ($(KASAN),1)
+$(error COVERAGE=1 with KASAN=1 is not supported (never tried): use one of them)
+endif
+DEBIAN_TREE := $(COVERAGE_TREE)
+PATCHES += $(sort $(wildcard $(CURDIR)/patches/coverage/[0-9]*.patch))
+else ifneq ($(COVERAGE),0)
+$(error COVERAGE=$(COVERAGE): use make coverage (or COVERAGE=1) for the coverage kernel, or leave it unset)
+endif
 
 ifeq ($(KSRC),)
 KTREE := $(DEBIAN_TREE)
@@ -53,6 +71,10 @@ KOBJ := $(KOBJ)-kasan
 else ifneq ($(KASAN),0)
 $(error KASAN=$(KASAN): use KASAN=1 for the KASAN kernel or leave it unset)
 endif
+ifeq ($(COVERAGE),1)
+FRAGMENTS += $(CURDIR)/kernel-config/coverage.config
+KOBJ := $(COVERAGE_KOBJ)
+endif
 
 # Checked here so that a bad MEM stops make before anything boots.
 ifneq ($(shell echo '$(MEM)' | grep -Ex '[0-9]+[MG]'),)
@@ -67,6 +89,12 @@ KMAKE := $(MAKE) -C $(KTREE) O=$(KOBJ) ARCH=um -j$(JOBS)
 WALKER_SRC := $(wildcard $(CURDIR)/walker/*.c $(CURDIR)/walker/*.h) $(CURDIR)/walker/Kbuild
 WALKER_OBJ := $(KOBJ)/walker
 WALKER_KO := $(WALKER_OBJ)/table_walker.ko
+# No modules with gcov: the coverage kernel builds the walker in, from a
+# link to walker/ in its tree (mm/table_walker, patches/coverage/0002).
+ifeq ($(COVERAGE),1)
+WALKER_KO :=
+WALKER_LINK := $(KTREE)/mm/table_walker
+endif
 # One program per *_storm.c; storm_*.c is the library every storm links.
 STORM_LIB := $(wildcard $(CURDIR)/rootfs/storms/storm_*.c)
 STORM_HDR := $(wildcard $(CURDIR)/rootfs/storms/*.h)
@@ -74,6 +102,9 @@ STORM_BIN := $(patsubst $(CURDIR)/rootfs/storms/%.c,$(BUILD)/rootfs/bin/%,$(wild
 ROOTFS_FILES := $(shell find $(CURDIR)/rootfs/etc $(CURDIR)/rootfs/sbin -type f)
 INITRAMFS := $(KOBJ)/initramfs.cpio
 RESULTS := $(BUILD)/results
+ifeq ($(COVERAGE),1)
+RESULTS := $(COVERAGE_DIR)/results
+endif
 
 BUILD_PACKAGES := gcc:gcc make:make flex:flex bison:bison bc:bc xz-utils:xz \
 	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h patch:patch
@@ -101,8 +132,8 @@ $(DEBIAN_TREE)/.appliance-unpacked: | $(BUILD)/.packages-build
 	@echo "  UNPACK  $(DEBIAN_TARBALL) -> $(DEBIAN_TREE)"
 	@if [ -e $(DEBIAN_TREE)/Makefile ]; then \
 		echo "make: $(DEBIAN_TREE) exists but was not fully unpacked; remove it (make distclean) and retry." >&2; exit 1; fi
-	@mkdir -p $(BUILD)
-	@tar -C $(BUILD) -xf $(DEBIAN_TARBALL)
+	@mkdir -p $(DEBIAN_TREE)
+	@tar -C $(DEBIAN_TREE) --strip-components=1 -xf $(DEBIAN_TARBALL)
 	@touch $@
 
 # Patches already in the tree are skipped, so a patch added later (or
@@ -136,10 +167,16 @@ menuconfig: $(KOBJ)/.config
 .PHONY: kernel
 kernel: $(LINUX)
 
-$(LINUX): $(KOBJ)/.config FORCE
+$(LINUX): $(KOBJ)/.config FORCE | $(WALKER_LINK)
 	@echo "  KBUILD  $(KMAKE) all"
 	@$(KMAKE) all >$(KOBJ)/build.log 2>&1 || { tail -n 40 $(KOBJ)/build.log >&2; \
 		echo "make: the kernel build failed; whole log: $(KOBJ)/build.log" >&2; exit 1; }
+
+ifeq ($(COVERAGE),1)
+$(WALKER_LINK): | $(KTREE_READY)
+	@echo "  LINK    $@ -> $(CURDIR)/walker"
+	@ln -sfn $(CURDIR)/walker $@
+endif
 
 $(WALKER_KO): $(WALKER_SRC) $(LINUX)
 	@mkdir -p $(WALKER_OBJ)
@@ -161,6 +198,10 @@ $(BUILD)/rootfs/bin/%: $(CURDIR)/rootfs/storms/%.c $(STORM_LIB) $(STORM_HDR) | $
 	@echo "  CC      $@"
 	@gcc -static -O2 -Wall -Wextra -Werror -pthread -o $@ $< $(STORM_LIB)
 
+# gen_init_cpio comes with the kernel, which the module brings in otherwise.
+ifeq ($(COVERAGE),1)
+$(INITRAMFS): $(LINUX)
+endif
 $(INITRAMFS): $(STORM_BIN) $(WALKER_KO) $(ROOTFS_FILES) $(CURDIR)/rootfs/make-initramfs.sh | $(BUILD)/.packages-rootfs
 	@$(CURDIR)/rootfs/make-initramfs.sh $@ $(KOBJ)/usr/gen_init_cpio /bin/busybox \
 		$(CURDIR)/rootfs $(BUILD)/rootfs/bin $(WALKER_KO)
@@ -271,6 +312,30 @@ $(BUILD)/.packages-test:
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
+# --- coverage ----------------------------------------------------------------
+# The suites (TESTS, default COVERAGE_TESTS) on the gcov kernel (COVERAGE=1: its own tree
+# and build/kernel-coverage), each guest's counters kept apart, then lcov
+# tracefiles, genhtml's report and summary.json in build/coverage/.
+# Every suite that boots a guest: not selftest-any-user (host checks only,
+# no coverage) nor selftest-inputs (the same, and it checks make's errors,
+# which COVERAGE=1 in its environment would change).
+COVERAGE_TESTS := $(filter-out selftest-any-user selftest-inputs,$(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp)))))
+COVERAGE_PACKAGES := lcov:lcov lcov:genhtml
+.PHONY: coverage coverage-report
+coverage: | $(BUILD)/.packages-coverage
+	@status=0; $(MAKE) --no-print-directory COVERAGE=1 test TESTS="$(or $(TESTS),$(COVERAGE_TESTS))" || status=$$?; \
+	$(MAKE) --no-print-directory coverage-report || exit $$?; exit $$status
+
+# The report alone, from the last make coverage's results; the files of the
+# series are reported, not those of patches/coverage/.
+coverage-report: | $(BUILD)/.packages-coverage
+	@JOBS=$(JOBS) $(CURDIR)/tests/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
+		$(COVERAGE_DIR)/results $(COVERAGE_DIR) $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
+
+$(BUILD)/.packages-coverage:
+	@$(CURDIR)/scripts/need-packages.sh coverage $(COVERAGE_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
 # --- mutate ------------------------------------------------------------------
 # Detection power: each mutant of tests/mutants/ applied to the tree, the
 # kernel rebuilt, MUTATE_TESTS run RUNS times, the tree restored byte for
@@ -317,7 +382,7 @@ clean:
 		$(MAKE) -s -C $$k ARCH=um clean; \
 		rm -rf $$k/walker $$k/initramfs.cpio $$k/initramfs.cpio.list; \
 	done
-	rm -rf $(BUILD)/rootfs $(BUILD)/results $(BUILD)/bench
+	rm -rf $(BUILD)/rootfs $(BUILD)/results $(BUILD)/bench $(COVERAGE_DIR)
 
 distclean:
 	rm -rf $(BUILD)

@@ -131,6 +131,32 @@ def add_loop_figures(raw, figs, notes):
                  "no closing totals line, see build/bench/raw/loop.log") + ".")
 
 
+def add_coverage_figures(raw, figs, notes):
+    """The coverage kernel's cost: its cold build and its suites against the plain kernel's."""
+    build = read_hyperfine(raw, "coverage-build.json")
+    suite = read_hyperfine(raw, "coverage-suite.json")
+    report = read_hyperfine(raw, "coverage-report.json")
+    if not suite:
+        notes.append("Coverage stage not run (BENCH_STAGES=coverage runs it).")
+        return
+    if build:
+        figs["coverage.build.cold.plain"] = make_figure(build["plain-cold"]["times"], "s")
+        figs["coverage.build.cold.coverage"] = make_figure(build["coverage-cold"]["times"], "s")
+        figs["coverage.build.cold.ratio_coverage_over_plain"] = make_ratio(
+            figs["coverage.build.cold.coverage"], figs["coverage.build.cold.plain"])
+        sizes = os.path.join(raw, "coverage-size.txt")
+        if os.path.exists(sizes):
+            size = {k: float(v) for k, v in read_pairs(sizes).items()}
+            figs["coverage.linux_size.ratio_coverage_over_plain"] = make_figure(
+                [size["coverage_linux_bytes"] / size["plain_linux_bytes"]], "ratio")
+    figs["coverage.suite.make_test"] = make_figure(suite["make-test"]["times"], "s")
+    figs["coverage.suite.make_test_coverage"] = make_figure(suite["make-test-coverage"]["times"], "s")
+    figs["coverage.suite.ratio_coverage_over_plain"] = make_ratio(
+        figs["coverage.suite.make_test_coverage"], figs["coverage.suite.make_test"])
+    if report:
+        figs["coverage.report"] = make_figure(report["coverage-report"]["times"], "s")
+
+
 def read_boot_times(raw, name):
     path = os.path.join(raw, "boot-%s.times" % name)
     if not os.path.exists(path):
@@ -357,7 +383,8 @@ def main():
     add_suite_figures(raw, figs, notes)
     add_storm_figures(raw, figs, notes)
     add_violation_figures(raw, figs, notes)
-    sections = ["build.", "loop.", "boot.", "suite.", "storms.", "walker.", "gp_latency."]
+    add_coverage_figures(raw, figs, notes)
+    sections = ["build.", "loop.", "boot.", "suite.", "storms.", "walker.", "gp_latency.", "coverage."]
     figs = dict(sorted(((k, v) for k, v in figs.items() if v is not None),
                        key=lambda kv: [kv[0].startswith(p) for p in sections].index(True)))
     for k in [k for k in meta if k.startswith(NOTED_META) or k.endswith("_failed")]:

@@ -10,7 +10,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TOP:?}" "${BUILD:?}" "${KTREE:?}" "${FRAGMENTS:?}" "${LINUX:?}" "${INITRAMFS:?}" "${STORM_BIN:?}"
-export TOP KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN MEM=${MEM:-256M}
+export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN MEM=${MEM:-256M}
 export DEBIAN_UML=/usr/bin/linux.uml
 quick=${BENCH_QUICK:-0}
 stages=${BENCH_STAGES:-boot storms suite build loop}
@@ -28,12 +28,12 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 usage_error() {
 	echo "make bench: $1" >&2
-	echo "BENCH_STAGES takes any of: boot storms suite build loop (default: all five)." >&2
+	echo "BENCH_STAGES takes any of: boot storms suite build loop coverage (default: the first five)." >&2
 	echo "BENCH_QUICK=1 skips the cold builds; BENCH_RUNS=N (2..20, default 3) sets the runs per figure." >&2
 	exit 2
 }
 for stage in $stages; do
-	case $stage in boot|storms|suite|build|loop) ;; *) usage_error "unknown stage '$stage'." ;; esac
+	case $stage in boot|storms|suite|build|loop|coverage) ;; *) usage_error "unknown stage '$stage'." ;; esac
 done
 case $runs in [2-9]|1[0-9]|20) ;; *) usage_error "BENCH_RUNS=$runs is not in 2..20." ;; esac
 case $quick in 0|1) ;; *) usage_error "BENCH_QUICK=$quick: use 1 to skip the cold builds, or leave it unset." ;; esac
@@ -83,6 +83,7 @@ run_stage() { # run_stage NAME: the stage's script with its arguments
 		touches_tree "$1" || return 0
 		"$here/loop.sh" "$raw" "$bench" "$runs"
 		;;
+	coverage) "$here/coverage.sh" "$raw" "$bench" "$([ "$quick" = 1 ] && echo 0 || echo 1)" 1 ;;
 	esac
 }
 
@@ -102,7 +103,7 @@ mkdir -p "$raw"
 
 # Builds last: they touch mm/mmu_gather.c, which make test would then
 # rebuild; the loop after them, as it reuses KUnit's build directory.
-for stage in boot storms suite build loop; do
+for stage in boot storms suite build loop coverage; do
 	case " $stages " in *" $stage "*) ;; *) continue ;; esac
 	wait_for_quiet
 	echo "== bench: $stage" >&2

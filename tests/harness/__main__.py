@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge, quick.
+"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge, quick, coverage.
 
 usage: PYTHONPATH=tests python3 -m harness VERB ...   (tests/README.md)
-Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed,
-2 bad usage.
+Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed
+(coverage: a negative control failed), 2 bad usage.
 """
 
 import argparse
+import json
 import os
 import sys
 
-from . import facts, ktap, merge, quick, results, shard, verdict
+from . import coverage, facts, ktap, lcov, merge, quick, results, shard, verdict
 
 
 def print_lines(lines):
@@ -86,6 +87,33 @@ def cmd_quick_derive(args):
     return 0
 
 
+def cmd_coverage(args):
+    try:
+        merged = coverage.by_relative_path(lcov.read(args.merged), args.tree)
+        suite_files = {}
+        for name in sorted(os.listdir(args.suite_dir)):
+            if name.endswith(".info"):
+                suite_files[name[:-5]] = coverage.by_relative_path(
+                    lcov.read(os.path.join(args.suite_dir, name)), args.tree)
+        patches = []
+        for path in args.patches:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                patches.append((os.path.basename(path), f.read()))
+        with open(os.path.join(args.results, "summary.json"), encoding="utf-8") as f:
+            run = json.load(f)["suites"]
+        suites = {name: {"result": run[name]["result"], "tracefile": name in suite_files}
+                  for name in run}
+        summary = coverage.summarise(args.tree, merged, suite_files, patches, suites,
+                                     coverage.read_facts(coverage.CONTROLS, 4),
+                                     coverage.read_facts(coverage.REASONS, 3), args.html)
+    except (coverage.CoverageError, OSError, ValueError, KeyError) as e:
+        print("coverage: %s" % e, file=sys.stderr)
+        return 2
+    coverage.write(args.out, summary)
+    print_lines(coverage.text_lines(summary) + ["  summary: %s" % args.out])
+    return 1 if any(c["result"] == "fail" for c in summary["controls"]) else 0
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -124,6 +152,17 @@ def parse_args(argv):
     p.add_argument("tests")
     p.add_argument("mutate_results")
     p.set_defaults(run=cmd_quick_derive)
+
+
+    p = verbs.add_parser("coverage", help="write make coverage's summary.json from lcov tracefiles")
+    p.add_argument("--tree", required=True, help="the coverage kernel's source tree")
+    p.add_argument("--results", required=True, help="the results directory of the suites' run")
+    p.add_argument("--html", required=True, help="genhtml's index.html, for the summary")
+    p.add_argument("--out", required=True, help="the summary.json to write")
+    p.add_argument("merged", help="the tracefile of every suite merged")
+    p.add_argument("suite_dir", help="a directory of SUITE.info tracefiles, one per suite")
+    p.add_argument("patches", nargs="*", help="the patch series, whose files are reported")
+    p.set_defaults(run=cmd_coverage)
     return parser.parse_args(argv)
 
 
