@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests of make mutate's report: timing a crash on the console."""
+
+import importlib.util
+import os
+import unittest
+
+SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'mutate-report.py')
+spec = importlib.util.spec_from_file_location('mutate_report', SCRIPT)
+mutate_report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mutate_report)
+
+
+class CrashTimeTest(unittest.TestCase):
+    def test_timed_from_the_last_walker_start(self):
+        console = ('[    1.000000] table_walker: started 2 rcu walker(s)\r\n'
+                   '[    2.000000] table_walker: started 2 rcu walker(s)\r\n'
+                   '[    2.250000] BUG: Bad page state in process exe\r\n'
+                   '[    2.260000] Kernel panic - not syncing: BUG!\r\n')
+        self.assertEqual(mutate_report.crash_time(console), ('kernel BUG', 250))
+
+    def test_before_the_walkers_started(self):
+        console = '[    0.500000] BUG: Bad page state\n[    1.000000] table_walker: started\n'
+        self.assertEqual(mutate_report.crash_time(console), ('kernel BUG', 0))
+
+    def test_a_warning_is_left_to_the_walkers_counters(self):
+        console = '[    1.0] table_walker: started\n[    1.2] WARNING: CPU: 0 PID: 40 at track.c\n'
+        self.assertIsNone(mutate_report.crash_time(console))
+
+    def test_no_timestamps_no_time(self):
+        self.assertEqual(mutate_report.crash_time('table_walker: started\nKernel panic - not syncing\n'),
+                         ('kernel panic', None))
+
+
+if __name__ == '__main__':
+    unittest.main()
