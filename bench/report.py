@@ -16,13 +16,14 @@ import os
 import re
 import sys
 
+from console_figures import add_console_figures
 from figures import make_figure, make_ratio, per_second, read_pairs
 
 # The storms in their tables' order: the first word of each line of bench/storms.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "storms")) as _f:
     STORMS = [line.split()[0] for line in _f if line.strip() and not line.startswith("#")]
 # run.sh's meta.txt lines that the notes repeat: waits, others seen, skips.
-NOTED_META = ("waited_before", "busy_while", "build_skipped", "others_running")
+NOTED_META = ("waited_before", "busy_while", "build_skipped", "others_running", "console_peer_skipped")
 
 
 def read_rounds(raw, prefix):
@@ -343,10 +344,11 @@ def main():
     add_loop_figures(raw, figs, notes)
     add_boot_figures(raw, figs, notes)
     add_suite_figures(raw, figs, notes)
+    add_console_figures(raw, figs, notes)
     add_storm_figures(raw, figs, notes)
     add_violation_figures(raw, figs, notes)
     add_coverage_figures(raw, figs, notes)
-    sections = ["build.", "loop.", "boot.", "suite.", "storms.", "walker.", "gp_latency.", "coverage."]
+    sections = ["build.", "loop.", "boot.", "suite.", "console.", "storms.", "walker.", "gp_latency.", "coverage."]
     figs = dict(sorted(((k, v) for k, v in figs.items() if v is not None),
                        key=lambda kv: [kv[0].startswith(p) for p in sections].index(True)))
     for k in [k for k in meta if k.startswith(NOTED_META) or k.endswith("_failed")]:
