@@ -17,16 +17,19 @@ raw=$1 bench=$2 cold=$3
 plain_roundtrips=1000
 lines_roundtrips=200
 lines=3000
-idle_s=10
+idle_s=20
 patch=$(echo "$TOP"/patches/0011-*.patch)
 peer=$bench/kernel-without-0011
 
-measure() { # measure NAME: every figure of the kernel $LINUX, in RAW/console-NAME-*
+roundtrips() { # roundtrips NAME: the round trips of the kernel $LINUX, in RAW/console-NAME-*
 	ROUNDTRIPS=$plain_roundtrips ROUNDTRIP_LINES=0 \
 		"$here/run-guest.sh" "$TOP/tests/console-roundtrip.exp" "$raw" "console-$1-plain"
 	ROUNDTRIPS=$lines_roundtrips ROUNDTRIP_LINES=$lines \
 		"$here/run-guest.sh" "$TOP/tests/console-roundtrip.exp" "$raw" "console-$1-lines"
-	"$here/run-guest.sh" "$here/console-idle.exp" "$raw" "console-$1-idle" "$idle_s"
+}
+
+idle() { # idle NAME KERNEL: an idle guest of KERNEL, in RAW/console-NAME-idle
+	LINUX=$2 "$here/run-guest.sh" "$here/console-idle.exp" "$raw" "console-$1-idle" "$idle_s"
 }
 
 if [ "$cold" = 0 ] && [ ! -e "$peer/.config" ]; then
@@ -36,6 +39,10 @@ if [ "$cold" = 0 ] && [ ! -e "$peer/.config" ]; then
 else
 	"$here/kernel-without.sh" "$patch" "$BUILD/linux-source-6.12-without-0011" "$peer"
 fi
-measure with-0011
-# The same initramfs: its walker module loads, the config being the same.
-[ -z "$peer" ] || { export LINUX="$peer/linux"; measure without-0011; }
+roundtrips with-0011
+[ -z "$peer" ] || LINUX=$peer/linux roundtrips without-0011
+# Both idle guests at once, so that the other loads of the machine, which
+# come and go, weigh on both alike: each takes under 1% of a CPU.
+idle with-0011 "$LINUX" &
+[ -z "$peer" ] || idle without-0011 "$peer/linux"
+wait
