@@ -37,11 +37,14 @@ for f in $files; do
 	cmp -s "$scratch/$f" "$tree/$f" || cp "$scratch/$f" "$tree/$f"
 done
 
-# Merged again only when a fragment changed, as the Makefile does: a new
-# .config would make kbuild rebuild more than it needs to.
+# Merged again only when a fragment changed, or the list of them (KASAN=1
+# adds one), as the Makefile does: a new .config would make kbuild
+# rebuild more than it needs to.
 # shellcheck disable=SC2086 # one word a fragment
-if [ ! -e "$kobj/.config" ] || [ -n "$(find $FRAGMENTS -newer "$kobj/.config")" ]; then
+if [ ! -e "$kobj/.config" ] || [ "$(cat "$kobj/fragments" 2>/dev/null)" != "$FRAGMENTS" ] ||
+	[ -n "$(find $FRAGMENTS -newer "$kobj/.config")" ]; then
 	"$(dirname "$0")/../kernel-config/merge.sh" "$tree" "$kobj" $FRAGMENTS >&2
+	echo "$FRAGMENTS" >"$kobj/fragments"
 fi
 echo "  KBUILD  make -C $tree O=$kobj ARCH=um -j$jobs all" >&2
 make -C "$tree" O="$kobj" ARCH=um -j"$jobs" all >"$kobj/build.log" 2>&1 || {
