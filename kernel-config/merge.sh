@@ -38,3 +38,6 @@ if [ -n "$lost" ]; then
 	rm -f "$kobj/.config"
 	exit 1
 fi
+# Kconfig leaves an unchanged .config alone, and make would then merge
+# again on every run once a fragment or this script is newer (a checkout).
+touch "$kobj/.config"
