@@ -23,8 +23,8 @@
  * To open that gap often rather than by luck: --file 1 maps a memfd
  * privately and only reads it (map_file()), so a pass costs minor faults
  * instead of zeroing 40 MiB, and --wake-us makes the faulting threads
- * SCHED_FIFO sleepers (become_waker()) that preempt the reclaimer as soon
- * as it drops the PTE lock after a break.
+ * SCHED_FIFO sleepers (become_waker()) that preempt the reclaimer while it
+ * flushes after a break, its PTE lock dropped.
  *
  * Witnesses that need no hook of ours: VmPTE in /proc/self/status, read
  * once around a clean DONTNEED of every region before any faulting thread
@@ -201,11 +201,10 @@ static void *reclaim_loop(void *arg)
 
 /*
  * With --wake-us a faulting thread is SCHED_FIFO, so each of its wakeups
- * preempts a reclaimer at once, or, inside zap_pte_range()'s PTE lock,
- * makes it break off (need_resched()) and drop the lock. Either way the
- * faulting thread runs while a table is half zapped and unlocked (also
- * during the flush after a force_break), the retry case of PT_RECLAIM,
- * many times a second instead of at the odd timer tick.
+ * preempts a reclaimer at once: also in the flush after a force_break,
+ * while a table is half zapped and its PTE lock dropped. The faulting
+ * thread then runs in that gap, the retry case of PT_RECLAIM, many times
+ * a second instead of at the odd timer tick.
  */
 static void become_waker(struct faulter *f)
 {
