@@ -354,7 +354,7 @@ mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 # Build, boot, suite, storm and walker figures as ratios against peers
 # (KUnit, Debian's user-mode-linux, the host) in build/bench/: bench/README.md.
 BENCH_QUICK ?= 0
-BENCH_STAGES ?= boot storms suite build loop
+BENCH_STAGES ?= boot storms suite console build loop
 BENCH_RUNS ?= 3
 BENCH_PACKAGES := hyperfine:hyperfine \
 	gnuplot-nox:gnuplot \

@@ -14,25 +14,16 @@ import glob
 import json
 import os
 import re
-import statistics
 import sys
+
+from console_figures import add_console_figures
+from figures import make_figure, make_ratio, per_second, read_pairs
 
 # The storms in their tables' order: the first word of each line of bench/storms.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "storms")) as _f:
     STORMS = [line.split()[0] for line in _f if line.strip() and not line.startswith("#")]
 # run.sh's meta.txt lines that the notes repeat: waits, others seen, skips.
-NOTED_META = ("waited_before", "busy_while", "build_skipped", "others_running")
-
-
-def read_pairs(path):
-    """Read "key value" lines into a dict of strings."""
-    pairs = {}
-    with open(path) as f:
-        for line in f:
-            parts = line.split(None, 1)
-            if len(parts) == 2:
-                pairs[parts[0]] = parts[1].strip()
-    return pairs
+NOTED_META = ("waited_before", "busy_while", "build_skipped", "others_running", "console_peer_skipped")
 
 
 def read_rounds(raw, prefix):
@@ -47,34 +38,6 @@ def read_hyperfine(raw, name):
         return {}
     with open(path) as f:
         return {r["command"]: r for r in json.load(f)["results"]}
-
-
-def make_figure(values, unit, goal=None, met=None):
-    values = [v for v in values if v is not None]
-    if not values:
-        return None
-    fig = {"median": statistics.median(values), "min": min(values), "max": max(values),
-           "unit": unit, "runs": len(values)}
-    if goal:
-        fig["goal"] = goal
-        fig["meets_goal"] = met(fig["median"])
-    return fig
-
-
-def make_ratio(a, b, goal=None, met=None):
-    """A ratio of two figures: medians divided, bounds from the extremes."""
-    if not a or not b or not b["median"] or not b["min"]:
-        return None
-    fig = {"median": a["median"] / b["median"], "min": a["min"] / b["max"],
-           "max": a["max"] / b["min"], "unit": "ratio", "runs": min(a["runs"], b["runs"])}
-    if goal:
-        fig["goal"] = goal
-        fig["meets_goal"] = met(fig["median"])
-    return fig
-
-
-def per_second(count, elapsed_ms):
-    return float(count) * 1000.0 / float(elapsed_ms) if float(elapsed_ms) > 0 else None
 
 
 def add_build_figures(raw, figs, notes):
@@ -381,10 +344,11 @@ def main():
     add_loop_figures(raw, figs, notes)
     add_boot_figures(raw, figs, notes)
     add_suite_figures(raw, figs, notes)
+    add_console_figures(raw, figs, notes)
     add_storm_figures(raw, figs, notes)
     add_violation_figures(raw, figs, notes)
     add_coverage_figures(raw, figs, notes)
-    sections = ["build.", "loop.", "boot.", "suite.", "storms.", "walker.", "gp_latency.", "coverage."]
+    sections = ["build.", "loop.", "boot.", "suite.", "console.", "storms.", "walker.", "gp_latency.", "coverage."]
     figs = dict(sorted(((k, v) for k, v in figs.items() if v is not None),
                        key=lambda kv: [kv[0].startswith(p) for p in sections].index(True)))
     for k in [k for k in meta if k.startswith(NOTED_META) or k.endswith("_failed")]:

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN MEM=${MEM:-256M}
 export DEBIAN_UML=/usr/bin/linux.uml
 quick=${BENCH_QUICK:-0}
-stages=${BENCH_STAGES:-boot storms suite build loop}
+stages=${BENCH_STAGES:-boot storms suite console build loop}
 runs=${BENCH_RUNS:-3}
 boot_runs=10
 violation_boots=5
@@ -28,12 +28,12 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 usage_error() {
 	echo "make bench: $1" >&2
-	echo "BENCH_STAGES takes any of: boot storms suite build loop coverage (default: the first five)." >&2
+	echo "BENCH_STAGES takes any of: boot storms suite console build loop coverage (default: the first six)." >&2
 	echo "BENCH_QUICK=1 skips the cold builds; BENCH_RUNS=N (2..20, default 3) sets the runs per figure." >&2
 	exit 2
 }
 for stage in $stages; do
-	case $stage in boot|storms|suite|build|loop|coverage) ;; *) usage_error "unknown stage '$stage'." ;; esac
+	case $stage in boot|storms|suite|console|build|loop|coverage) ;; *) usage_error "unknown stage '$stage'." ;; esac
 done
 case $runs in [2-9]|1[0-9]|20) ;; *) usage_error "BENCH_RUNS=$runs is not in 2..20." ;; esac
 case $quick in 0|1) ;; *) usage_error "BENCH_QUICK=$quick: use 1 to skip the cold builds, or leave it unset." ;; esac
@@ -75,6 +75,7 @@ run_stage() { # run_stage NAME: the stage's script with its arguments
 	boot) "$here/boot.sh" "$raw" "$boot_runs" ;;
 	storms) "$here/guest.sh" "$raw" "$runs" "$violation_boots" ;;
 	suite) "$here/suite.sh" "$raw" "$suite_runs" ;;
+	console) "$here/console.sh" "$raw" "$bench" "$([ "$quick" = 1 ] && echo 0 || echo 1)" ;;
 	build)
 		touches_tree "$1" || return 0
 		"$here/build.sh" "$raw" "$bench" "$([ "$quick" = 1 ] && echo 0 || echo "$cold_runs")" "$runs"
@@ -103,7 +104,7 @@ mkdir -p "$raw"
 
 # Builds last: they touch mm/mmu_gather.c, which make test would then
 # rebuild; the loop after them, as it reuses KUnit's build directory.
-for stage in boot storms suite build loop coverage; do
+for stage in boot storms suite console build loop coverage; do
 	case " $stages " in *" $stage "*) ;; *) continue ;; esac
 	wait_for_quiet
 	echo "== bench: $stage" >&2
