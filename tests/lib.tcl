@@ -396,12 +396,13 @@ proc fail_nonsleeping_allocations {} {
 # pte tables go with no invariant broken. Returns {storm walker reclaimed}
 # for the mode's own checks. --policy other and faulting threads that
 # yield instead of sleeping: they then run while a reclaimer is inside
-# madvise() with its PTE lock dropped, the race the storm is for (the
-# force_break mutant lost pages within 6 s in every run tried).
-proc run_madvise_storm {walker_opts} {
+# madvise() with its PTE lock dropped, the race the storm is for.
+# STORM_OPTS adds madvise_storm options (storm-madvise.exp: its waking
+# faulting threads open that gap hundreds of times more often).
+proc run_madvise_storm {walker_opts {storm_opts ""}} {
 	set vmstat "grep ^pt_reclaim_ /proc/vmstat | sed 's/ /: /'"
 	set before [parse_counters [guest_run $vmstat]]
-	lassign [storm_until_window "madvise_storm -d %d --policy other --pause-touch-us 0" 6 $walker_opts] storm w
+	lassign [storm_until_window "madvise_storm -d %d --policy other --pause-touch-us 0 $storm_opts" 6 $walker_opts] storm w
 	set after [parse_counters [guest_run $vmstat]]
 	set reclaimed [dict create]
 	foreach path {fast slow} {
@@ -422,7 +423,7 @@ proc run_madvise_storm {walker_opts} {
 	check {[dict get $storm vmpte_dontneed_kb] < [dict get $storm vmpte_touched_kb]} \
 		"VmPTE fell from [dict get $storm vmpte_touched_kb] kB to [dict get $storm vmpte_dontneed_kb] kB across MADV_DONTNEED"
 	check {[dict get $w tables_unlinked_pte] > 0} "walkers saw pte tables unlinked ([dict get $w tables_unlinked_pte])"
-	check {[dict get $storm faults] > 0} "faulting threads wrote into the regions ([dict get $storm faults] writes)"
+	check {[dict get $storm faults] > 0} "faulting threads faulted pages into the regions ([dict get $storm faults] faults)"
 	note "in-storm passes after which VmPTE was lower: [dict get $storm vmpte_drops] of [dict get $storm dontneed_passes]"
 	return [list $storm $w $reclaimed]
 }

@@ -56,11 +56,14 @@ def first_detection(counters_text):
 
 # Console lines carry printk timestamps (CONFIG_PRINTK_TIME).
 STAMP = re.compile(r'^\[\s*([0-9]+\.[0-9]+)\]')
+# The walker's own WARN names the function that saw the violation (tw_*).
+WALKER_WARN = re.compile(r'WARNING: .* (tw_\w+)\+0x')
 
 
 def crash_time(console_text):
     """(label, ms) for the first crash report in a console log (the
-    harness's crash patterns), timed from the walker's last "started" line
+    harness's crash patterns, or a WARN of the walker's own), timed from
+    the walker's last "started" line
     before it; ms is 0 when the kernel broke before the walkers started,
     None when the lines carry no timestamps."""
     started = None
@@ -69,9 +72,12 @@ def crash_time(console_text):
         if 'table_walker: started' in line:
             started = float(stamp.group(1)) if stamp else None
             continue
-        # A WARN is how the walker reports; its counters time it better.
-        label = next((lbl for lbl, tolerated, regex in CRASH_PATTERNS
-                      if not tolerated and regex.search(line)), None)
+        # A WARN is how the walker reports; its counters time it better,
+        # but a guest that died afterwards left no counters.
+        walker = WALKER_WARN.search(line)
+        label = 'walker WARN in ' + walker.group(1) if walker else next(
+            (lbl for lbl, tolerated, regex in CRASH_PATTERNS
+             if not tolerated and regex.search(line)), None)
         if label is None:
             continue
         if not stamp:

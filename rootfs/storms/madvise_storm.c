@@ -20,6 +20,12 @@
  * they run when a reclaimer reschedules or is preempted inside madvise(),
  * and a page they fault in there must keep its table.
  *
+ * To open that gap often rather than by luck: --file 1 maps a memfd
+ * privately and only reads it (map_file()), so a pass costs minor faults
+ * instead of zeroing 40 MiB, and --wake-us makes the faulting threads
+ * SCHED_FIFO sleepers (become_waker()) that preempt the reclaimer while it
+ * flushes after a break, its PTE lock dropped.
+ *
  * Witnesses that need no hook of ours: VmPTE in /proc/self/status, read
  * once around a clean DONTNEED of every region before any faulting thread
  * starts (vmpte_touched_kb, vmpte_dontneed_kb), and around every pass
@@ -33,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "storm_common.h"
 
 #define MAX_THREADS	16
@@ -41,6 +48,8 @@ static long reclaimers = 1;
 static long faulters = 4;
 static long tables = 20;
 static long burst = 64;
+static long wake_us;
+static long file_backed;
 
 static const struct storm_option options[] = {
 	{ "reclaimers", 'r', "N", 1, MAX_THREADS, &reclaimers,
@@ -51,6 +60,10 @@ static const struct storm_option options[] = {
 	  "2 MiB-aligned pieces (pte tables) per region" },
 	{ "burst", 0, "N", 1, 4096, &burst,
 	  "pages a faulting thread writes per wakeup" },
+	{ "file", 0, "0|1", 0, 1, &file_backed,
+	  "1: regions map a memfd MAP_PRIVATE, filled and faulted by reads" },
+	{ "wake-us", 0, "US", 0, 1000000, &wake_us,
+	  "faulting threads: SCHED_FIFO, US asleep between bursts (0: yield)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -98,15 +111,51 @@ static long read_vmpte_kb(void)
 	return kb;
 }
 
-/* Every page written, in one call; page by page where the kernel lacks it. */
+/* One fault: a write to anonymous memory, a read of the file's page. */
+static void fault_in(char *page)
+{
+	if (file_backed)
+		(void)*(volatile char *)page;
+	else
+		*(volatile char *)page = 1;
+}
+
+/* Every page faulted in, in one call; page by page where the kernel lacks it. */
 static void touch_all(struct region *r)
 {
 	size_t off;
 
-	if (madvise(r->base, r->len, MADV_POPULATE_WRITE))
+	if (madvise(r->base, r->len, file_backed ? MADV_POPULATE_READ : MADV_POPULATE_WRITE))
 		for (off = 0; off < r->len; off += PAGE_BYTES)
-			*(volatile char *)(r->base + off) = 1;
+			fault_in(r->base + off);
 	storm_count(r->s, PAGES_TOUCHED, r->len / PAGE_BYTES);
+}
+
+/*
+ * --file 1: the region maps a memfd privately and is only read, so its
+ * pages stay in the page cache: a pass costs minor faults, not the
+ * allocation and zeroing of 40 MiB, and the zap still gathers every page
+ * (clean file pages need no delayed rmap), so it breaks off once the
+ * mmu_gather is full, as with anonymous memory.
+ */
+static int map_file(struct region *r)
+{
+	int fd;
+
+	/* A read fault on a hole of a memfd allocates the page (shmem_fault). */
+	fd = memfd_create("madvise_storm", 0);
+	if (fd < 0 || ftruncate(fd, r->len)) {
+		if (fd >= 0)
+			close(fd);
+		return storm_fail(r->s, "memfd_create and ftruncate");
+	}
+	if (mmap(r->base, r->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+		 fd, 0) == MAP_FAILED) {
+		close(fd);
+		return storm_fail(r->s, "mmap of the memfd");
+	}
+	close(fd);
+	return 0;
 }
 
 static int dontneed(struct region *r)
@@ -150,6 +199,22 @@ static void *reclaim_loop(void *arg)
 	return NULL;
 }
 
+/*
+ * With --wake-us a faulting thread is SCHED_FIFO, so each of its wakeups
+ * preempts a reclaimer at once: also in the flush after a force_break,
+ * while a table is half zapped and its PTE lock dropped. The faulting
+ * thread then runs in that gap, the retry case of PT_RECLAIM, many times
+ * a second instead of at the odd timer tick.
+ */
+static void become_waker(struct faulter *f)
+{
+	struct sched_param sp = { .sched_priority = f->s->priority };
+	int err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+
+	if (err)
+		storm_info(f->s, "faulting thread stays SCHED_OTHER: SCHED_FIFO: %s", strerror(err));
+}
+
 /* Bursts of writes to random pages of every region, a sleep between them. */
 static void *fault_loop(void *arg)
 {
@@ -157,14 +222,18 @@ static void *fault_loop(void *arg)
 	size_t pages = (size_t)tables * (PTE_TABLE_SPAN / PAGE_BYTES);
 	long k;
 
+	if (wake_us)
+		become_waker(f);
 	while (!__atomic_load_n(&faulters_stop, __ATOMIC_RELAXED)) {
 		for (k = 0; k < burst; k++) {
 			struct region *r = &f->regions[rng_below(&f->rng, reclaimers)];
 
-			r->base[rng_below(&f->rng, pages) * PAGE_BYTES] = 1;
+			fault_in(r->base + rng_below(&f->rng, pages) * PAGE_BYTES);
 		}
 		storm_count(f->s, FAULTS, burst);
-		if (f->s->pause_touch_us)
+		if (wake_us)
+			storm_pause_us(wake_us);
+		else if (f->s->pause_touch_us)
 			storm_pause_us(f->s->pause_touch_us);
 		else
 			sched_yield();
@@ -231,7 +300,7 @@ static int worker(struct storm *s, int idx, uint64_t seed)
 		regions[i].s = s;
 		regions[i].len = (size_t)tables * PTE_TABLE_SPAN;
 		regions[i].base = storm_map(s, regions[i].len, PTE_TABLE_SPAN);
-		if (!regions[i].base)
+		if (!regions[i].base || (file_backed && map_file(&regions[i])))
 			return 1;
 	}
 	storm_verbose(s, "worker %d: %ld regions of %ld tables at %p", idx,

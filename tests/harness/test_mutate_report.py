@@ -27,6 +27,12 @@ class CrashTimeTest(unittest.TestCase):
         console = '[    1.0] table_walker: started\n[    1.2] WARNING: CPU: 0 PID: 40 at track.c\n'
         self.assertIsNone(mutate_report.crash_time(console))
 
+    def test_the_walkers_warn_times_a_guest_that_died_later(self):
+        console = ('[    0.260000] table_walker: started 2 rcu walker(s)\n'
+                   '[    1.540000] WARNING: CPU: 0 PID: 48 at walker/track.c:510 tw_on_reclaim+0x18d/0x1c0 [table_walker]\n'
+                   '[    6.360000] Kernel panic - not syncing: BUG!\n')
+        self.assertEqual(mutate_report.crash_time(console), ('walker WARN in tw_on_reclaim', 1280))
+
     def test_no_timestamps_no_time(self):
         self.assertEqual(mutate_report.crash_time('table_walker: started\nKernel panic - not syncing\n'),
                          ('kernel panic', None))
