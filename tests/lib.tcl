@@ -322,27 +322,35 @@ proc storm_under_walker {storm walker_opts} {
 	return [list $storm_counters $walker]
 }
 
-# storm_until_window STORM SECONDS WALKER_OPTS: storm_under_walker on the
-# command line STORM, whose %d is the storm's seconds (SECONDS, or
-# DURATION). A window needs an rcu walker preempted at the right instant,
-# and on a loaded host the walkers get few turns: a storm that opened no
-# rcu window and failed no check is run again, twice as long, up to three
-# times. Every run's invariants are checked, so a bug is never retried
-# away; a soak's storms (DURATION) and irq walkers run once. Returns
-# {storm walker} of the last run.
-proc storm_until_window {storm seconds walker_opts} {
+# storm_until KEY STORM SECONDS WALKER_OPTS ?CHECK?: storm_under_walker on
+# the command line STORM, whose %d is the storm's seconds (SECONDS, or
+# DURATION), until the walker's counter KEY is above 0. What KEY counts
+# (a window, a table freed under a walker) needs an rcu walker preempted
+# at the right instant, and on a loaded host the walkers get few turns: a
+# storm after which KEY is still 0 and no check failed runs again, twice
+# as long, up to three times. CHECK (default check_table_invariants; {}
+# for a negative control, whose invariants are meant to break) runs on
+# every run's counters, so a bug is never retried away. A soak's storms
+# (DURATION) and irq walkers run once. Returns {storm walker} of the last.
+proc storm_until {key storm seconds walker_opts {check check_table_invariants}} {
 	set attempts 3
 	if {[storm_seconds 0] != 0 || ![string match *mode=rcu* $walker_opts]} { set attempts 1 }
 	set seconds [storm_seconds $seconds]
 	for {set attempt 1} {1} {incr attempt} {
 		lassign [storm_under_walker [format $storm $seconds] $walker_opts] s w
-		check_table_invariants $w
-		if {[dict get $w window_hits_rcu] > 0 || $::failures > 0 || $attempt >= $attempts} {
+		if {$check ne ""} { {*}$check $w }
+		if {[dict get $w $key] > 0 || $::failures > 0 || $attempt >= $attempts} {
 			return [list $s $w]
 		}
-		note "no rcu window in $seconds s ([dict get $w walks_rcu] rcu walks): running the storm again, twice as long"
+		note "$key stayed 0 in $seconds s ([dict get $w walks_rcu] rcu walks): running the storm again, twice as long"
 		set seconds [expr {$seconds * 2}]
 	}
+}
+
+# storm_until_window STORM SECONDS WALKER_OPTS: storm_until an rcu walker
+# held a table while it was unlinked (a window), the invariants checked.
+proc storm_until_window {storm seconds walker_opts} {
+	return [storm_until window_hits_rcu $storm $seconds $walker_opts]
 }
 
 # The invariants every healthy run keeps: no table freed under a walker
