@@ -369,7 +369,7 @@ bench: $(INITRAMFS) | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 	@TOP=$(CURDIR) BUILD=$(BUILD) KTREE=$(KTREE) FRAGMENTS="$(FRAGMENTS)" \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) STORM_BIN=$(BUILD)/rootfs/bin \
 		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \
-		$(CURDIR)/bench/run.sh
+		COVERAGE_TESTS="$(COVERAGE_TESTS)" $(CURDIR)/bench/run.sh
 
 $(BUILD)/.packages-bench:
 	@$(CURDIR)/scripts/need-packages.sh bench $(BENCH_PACKAGES)
