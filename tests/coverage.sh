@@ -66,7 +66,7 @@ capture() {
 # capture_control SUITE FILE...: OUT/suites/SUITE.info, FILE's lines only:
 # a FILE.c's own object is read alone; a header, from every object.
 capture_control() {
-	local suite=$1 data file object from=() only=()
+	local suite=$1 data file object every=0 from=() only=()
 	data=$(counters_of "$suite")
 	shift
 	has_counters "$data" || return 0
@@ -77,11 +77,13 @@ capture_control() {
 			ln -sfn "$kobj/$object.gcno" "$data/$object.gcno"
 			from+=(--directory "$data/$object.gcda")
 		else
-			link_notes "$data"
-			from=(--directory "$data")
-			break
+			every=1
 		fi
 	done
+	if [ $every = 1 ]; then
+		link_notes "$data"
+		from=(--directory "$data")
+	fi
 	capture "$suite" "$out/suites/$suite.info" "${from[@]}" "${only[@]}"
 }
 
