@@ -314,13 +314,16 @@ $(BUILD)/.packages-test:
 
 # --- coverage ----------------------------------------------------------------
 # The suites (TESTS, default COVERAGE_TESTS) on the gcov kernel (COVERAGE=1: its own tree
-# and build/kernel-coverage), each guest's counters kept apart, then lcov
-# tracefiles, genhtml's report and summary.json in build/coverage/.
+# and build/kernel-coverage), each guest's counters kept apart, then summed
+# (gcov-tool), one lcov tracefile, genhtml's report and summary.json in
+# build/coverage/.
 # Every suite that boots a guest: not selftest-any-user (host checks only,
 # no coverage) nor selftest-inputs (the same, and it checks make's errors,
 # which COVERAGE=1 in its environment would change).
 COVERAGE_TESTS := $(filter-out selftest-any-user selftest-inputs,$(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp)))))
-COVERAGE_PACKAGES := lcov:lcov lcov:genhtml
+COVERAGE_PACKAGES := lcov:lcov \
+	lcov:genhtml \
+	gcc:gcov-tool
 .PHONY: coverage coverage-report
 coverage: | $(BUILD)/.packages-coverage
 	@status=0; $(MAKE) --no-print-directory COVERAGE=1 test TESTS="$(or $(TESTS),$(COVERAGE_TESTS))" || status=$$?; \
@@ -329,7 +332,7 @@ coverage: | $(BUILD)/.packages-coverage
 # The report alone, from the last make coverage's results; the files of the
 # series are reported, not those of patches/coverage/.
 coverage-report: | $(BUILD)/.packages-coverage
-	@JOBS=$(JOBS) $(CURDIR)/tests/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
+	@$(CURDIR)/tests/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
 		$(COVERAGE_DIR)/results $(COVERAGE_DIR) $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
 
 $(BUILD)/.packages-coverage:
@@ -366,7 +369,7 @@ bench: $(INITRAMFS) | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 	@TOP=$(CURDIR) BUILD=$(BUILD) KTREE=$(KTREE) FRAGMENTS="$(FRAGMENTS)" \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) STORM_BIN=$(BUILD)/rootfs/bin \
 		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \
-		$(CURDIR)/bench/run.sh
+		COVERAGE_TESTS="$(COVERAGE_TESTS)" $(CURDIR)/bench/run.sh
 
 $(BUILD)/.packages-bench:
 	@$(CURDIR)/scripts/need-packages.sh bench $(BENCH_PACKAGES)

@@ -3,13 +3,15 @@
 # Coverage stage (not in the default BENCH_STAGES: two cold builds and two
 # make test runs): hyperfine times the cold build of the coverage kernel
 # beside the plain one's, each in a fresh O= directory under BENCH, then
-# the default suites on each (make test, make test COVERAGE=1) and once
+# make coverage's suites on each (make test, make test COVERAGE=1) and once
 # the report (make coverage-report) that make coverage adds.
 #
 # usage: coverage.sh RAW BENCH COLD_RUNS SUITE_RUNS
-#   (environment: TOP BUILD KTREE FRAGMENTS; COLD_RUNS 0 skips the builds)
+#   (environment: TOP BUILD KTREE FRAGMENTS COVERAGE_TESTS; COLD_RUNS 0
+#   skips the builds)
 set -eu
 
+: "${COVERAGE_TESTS:?}"
 raw=$1 bench=$2 cold_runs=$3 suite_runs=$4
 jobs=2
 covtree=$BUILD/linux-source-6.12-coverage
@@ -32,11 +34,13 @@ if [ "$cold_runs" -gt 0 ]; then
 	echo "plain_linux_bytes $(stat -c %s "$plain/linux")" >"$raw/coverage-size.txt"
 	echo "coverage_linux_bytes $(stat -c %s "$cov/linux")" >>"$raw/coverage-size.txt"
 fi
-# A failing suite must not lose the timing: -i; the log keeps each run's
-# closing "N passed, N failed" line for report.py.
+# The same suites on both kernels: make coverage's, since a host-only
+# selftest checks make's errors, which COVERAGE=1 changes. A failing suite
+# must not lose the timing: -i; the log keeps each run's closing
+# "N passed, N failed" line for report.py.
 set -x
 hyperfine --style basic -i --runs "$suite_runs" --export-json "$raw/coverage-suite.json" \
-	-n make-test "make -C $TOP test >>$raw/coverage-suite.log 2>&1" \
-	-n make-test-coverage "make -C $TOP test COVERAGE=1 >>$raw/coverage-suite.log 2>&1"
+	-n make-test "make -C $TOP test TESTS='$COVERAGE_TESTS' >>$raw/coverage-suite.log 2>&1" \
+	-n make-test-coverage "make -C $TOP test COVERAGE=1 TESTS='$COVERAGE_TESTS' >>$raw/coverage-suite.log 2>&1"
 hyperfine --style basic --runs 1 --export-json "$raw/coverage-report.json" \
 	-n coverage-report "make -C $TOP coverage-report >$raw/coverage-report.log 2>&1"

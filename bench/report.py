@@ -77,6 +77,14 @@ def add_build_figures(raw, figs, notes):
         notes.append("Incremental builds not measured in this run.")
 
 
+def closing_totals(raw, log_name, what):
+    """A note with each run's closing "N passed, N failed" line in LOG_NAME."""
+    log = os.path.join(raw, log_name)
+    totals = re.findall(r"^\d+ passed, \d+ failed.*$", open(log).read(), re.M) if os.path.exists(log) else []
+    return "%s, each run: %s." % (what, "; ".join(totals) if totals else
+                                  "no closing totals line, see build/bench/raw/" + log_name)
+
+
 def add_loop_figures(raw, figs, notes):
     """Edit to verdict after touching mm/mmu_gather.c: make test QUICK=1
     against kunit.py run (bench/loop.sh)."""
@@ -88,10 +96,7 @@ def add_loop_figures(raw, figs, notes):
     figs["loop.kunit_run"] = make_figure(hf["kunit-run"]["times"], "s")
     figs["loop.ratio_appliance_over_kunit"] = make_ratio(
         figs["loop.appliance_quick"], figs["loop.kunit_run"], "<= 1.5", lambda r: r <= 1.5)
-    log = os.path.join(raw, "loop.log")
-    totals = re.findall(r"^\d+ passed, \d+ failed.*$", open(log).read(), re.M) if os.path.exists(log) else []
-    notes.append("make test QUICK=1, each run: " + ("; ".join(totals) if totals else
-                 "no closing totals line, see build/bench/raw/loop.log") + ".")
+    notes.append(closing_totals(raw, "loop.log", "make test QUICK=1"))
 
 
 def add_coverage_figures(raw, figs, notes):
@@ -110,6 +115,8 @@ def add_coverage_figures(raw, figs, notes):
         sizes = os.path.join(raw, "coverage-size.txt")
         if os.path.exists(sizes):
             size = {k: float(v) for k, v in read_pairs(sizes).items()}
+            figs["coverage.linux_size.plain"] = make_figure([size["plain_linux_bytes"] / 1e6], "MB")
+            figs["coverage.linux_size.coverage"] = make_figure([size["coverage_linux_bytes"] / 1e6], "MB")
             figs["coverage.linux_size.ratio_coverage_over_plain"] = make_figure(
                 [size["coverage_linux_bytes"] / size["plain_linux_bytes"]], "ratio")
     figs["coverage.suite.make_test"] = make_figure(suite["make-test"]["times"], "s")
@@ -118,6 +125,8 @@ def add_coverage_figures(raw, figs, notes):
         figs["coverage.suite.make_test_coverage"], figs["coverage.suite.make_test"])
     if report:
         figs["coverage.report"] = make_figure(report["coverage-report"]["times"], "s")
+    # hyperfine runs every make test before any make test COVERAGE=1.
+    notes.append(closing_totals(raw, "coverage-suite.log", "make test, then make test COVERAGE=1"))
 
 
 def read_boot_times(raw, name):

@@ -4,13 +4,13 @@
 # write BUILD/bench/results.{json,md} and the plot (bench/README.md).
 #
 # usage: run.sh   (environment, set by the Makefile: TOP BUILD KTREE
-#   FRAGMENTS LINUX INITRAMFS MEM STORM_BIN; user knobs: BENCH_QUICK
+#   FRAGMENTS LINUX INITRAMFS MEM STORM_BIN COVERAGE_TESTS; user knobs: BENCH_QUICK
 #   BENCH_STAGES BENCH_RUNS)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TOP:?}" "${BUILD:?}" "${KTREE:?}" "${FRAGMENTS:?}" "${LINUX:?}" "${INITRAMFS:?}" "${STORM_BIN:?}"
-export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN MEM=${MEM:-256M}
+export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN COVERAGE_TESTS MEM=${MEM:-256M}
 export DEBIAN_UML=/usr/bin/linux.uml
 quick=${BENCH_QUICK:-0}
 stages=${BENCH_STAGES:-boot storms suite console build loop}

@@ -101,7 +101,8 @@ def cmd_coverage(args):
                 patches.append((os.path.basename(path), f.read()))
         with open(os.path.join(args.results, "summary.json"), encoding="utf-8") as f:
             run = json.load(f)["suites"]
-        suites = {name: {"result": run[name]["result"], "tracefile": name in suite_files}
+        suites = {name: {"result": run[name]["result"],
+                         "tracefile": coverage.wrote_counters(args.results, name)}
                   for name in run}
         summary = coverage.summarise(args.tree, merged, suite_files, patches, suites,
                                      coverage.read_facts(coverage.CONTROLS, 4),
@@ -112,6 +113,17 @@ def cmd_coverage(args):
     coverage.write(args.out, summary)
     print_lines(coverage.text_lines(summary) + ["  summary: %s" % args.out])
     return 1 if any(c["result"] == "fail" for c in summary["controls"]) else 0
+
+
+def cmd_coverage_controls(args):
+    try:
+        controls = coverage.read_facts(coverage.CONTROLS, 4)
+    except (coverage.CoverageError, OSError) as e:
+        print("coverage: %s" % e, file=sys.stderr)
+        return 2
+    print_lines("%s\t%s" % (suite, " ".join(files))
+                for suite, files in coverage.control_files(controls))
+    return 0
 
 
 def parse_args(argv):
@@ -160,9 +172,13 @@ def parse_args(argv):
     p.add_argument("--html", required=True, help="genhtml's index.html, for the summary")
     p.add_argument("--out", required=True, help="the summary.json to write")
     p.add_argument("merged", help="the tracefile of every suite merged")
-    p.add_argument("suite_dir", help="a directory of SUITE.info tracefiles, one per suite")
+    p.add_argument("suite_dir", help="a directory of SUITE.info tracefiles, one per suite "
+                   "that a negative control names")
     p.add_argument("patches", nargs="*", help="the patch series, whose files are reported")
     p.set_defaults(run=cmd_coverage)
+    p = verbs.add_parser("coverage-controls", help="print SUITE<TAB>FILE... for each suite "
+                         "of tests/harness/coverage-controls: its tracefile's files")
+    p.set_defaults(run=cmd_coverage_controls)
     return parser.parse_args(argv)
 
 

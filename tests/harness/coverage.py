@@ -40,6 +40,27 @@ def read_facts(path, fields):
     return rows
 
 
+def control_files(controls):
+    """[(suite, [file, ...])]: the files each suite's negative controls look
+    at, which its own tracefile must hold (tests/coverage.sh captures those
+    only)."""
+    out = {}
+    for suite, _, file, _ in controls:
+        out.setdefault(suite, [])
+        if file not in out[suite]:
+            out[suite].append(file)
+    return sorted(out.items())
+
+
+def wrote_counters(results, suite):
+    """Whether a guest of SUITE wrote gcov counters: a .gcda file under
+    RESULTS/SUITE/gcov (GCOV_PREFIX)."""
+    for _, _, names in os.walk(os.path.join(results, suite, "gcov")):
+        if any(name.endswith(".gcda") for name in names):
+            return True
+    return False
+
+
 def relative_path(path, tree):
     """A tracefile's source path as the project names it: relative to the
     kernel tree, the built-in walker as walker/FILE."""

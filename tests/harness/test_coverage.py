@@ -151,6 +151,23 @@ class CoverageTest(unittest.TestCase):
         self.assertTrue(any("not executed: 10" in line and "UNEXPLAINED" in line for line in lines))
         self.assertTrue(any("negative controls: 1 passed, 0 failed, 2 not run" in line for line in lines))
 
+    def test_each_control_suite_captures_the_files_its_controls_name(self):
+        controls = CONTROLS + [["storm-fork", "executed", "mm/mmu_gather.c", "x"],
+                               ["storm-fork", "executed", "include/asm-generic/tlb.h", "y"]]
+        self.assertEqual(coverage.control_files(controls),
+                         [("storm-exit", ["mm/mmu_gather.c"]),
+                          ("storm-fork", ["mm/mmu_gather.c", "include/asm-generic/tlb.h"]),
+                          ("storm-overflow", ["mm/mmu_gather.c"])])
+
+    def test_a_suite_wrote_counters_when_a_gcda_is_under_its_gcov(self):
+        deep = os.path.join(self.tmp.name, "storm-fork/gcov/k/build/mm")
+        os.makedirs(deep)
+        os.makedirs(os.path.join(self.tmp.name, "boot/gcov/k/build/mm"))
+        open(os.path.join(deep, "mmu_gather.gcda"), "w").close()
+        self.assertTrue(coverage.wrote_counters(self.tmp.name, "storm-fork"))
+        self.assertFalse(coverage.wrote_counters(self.tmp.name, "boot"))
+        self.assertFalse(coverage.wrote_counters(self.tmp.name, "storm-exit"))
+
     def test_the_project_fact_files_parse(self):
         controls = coverage.read_facts(coverage.CONTROLS, 4)
         self.assertIn("storm-fork", [c[0] for c in controls])
