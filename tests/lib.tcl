@@ -239,6 +239,17 @@ proc power_off {} {
 	set ::guest_alive 0
 }
 
+# Under gdb, when the kernel stopped or hung where it should not have:
+# stop it (Ctrl-C; at gdb's prompt it only clears the line) and put every
+# thread's backtrace in the console log, for the failure's reader.
+proc gdb_backtrace {} {
+	send "\x03"
+	set timeout 10
+	expect -re {\(gdb\) $}
+	send "thread apply all bt\r"
+	expect -re {\(gdb\) $}
+}
+
 # Power off, record the suite's verdict and exit with its code: fail if
 # any check failed, else VERDICT (pass by default; xfail/xpass/skip for the
 # suites that need them) for REASON. An xfail, xpass or skip with no REASON
@@ -320,6 +331,13 @@ proc storm_under_walker {storm walker_opts} {
 	record_counters storm $storm_counters
 	record_counters walker $walker
 	return [list $storm_counters $walker]
+}
+
+# The storm option that ends a storm early, once every one of the walker's
+# counters KEYS is above 0: a negative control needs its bug seen once,
+# and its checks, not the storm's length, make the verdict.
+proc stop_when {args} {
+	return "--stop-when $::walker_dir/stats:[join $args ,]"
 }
 
 # storm_until KEY STORM SECONDS WALKER_OPTS ?CHECK?: storm_under_walker on
@@ -410,7 +428,7 @@ proc fail_nonsleeping_allocations {} {
 proc run_madvise_storm {walker_opts {storm_opts ""}} {
 	set vmstat "grep ^pt_reclaim_ /proc/vmstat | sed 's/ /: /'"
 	set before [parse_counters [guest_run $vmstat]]
-	lassign [storm_until_window "madvise_storm -d %d --policy other --pause-touch-us 0 $storm_opts" 6 $walker_opts] storm w
+	lassign [storm_until_window "madvise_storm -d %d --policy other --pause-touch-us 0 $storm_opts" 4 $walker_opts] storm w
 	set after [parse_counters [guest_run $vmstat]]
 	set reclaimed [dict create]
 	foreach path {fast slow} {

@@ -84,11 +84,12 @@ watch_console() {
 	done
 }
 
-# run_suite NAME: run one suite, write what the runner saw to DIR/runner,
-# have the harness judge it (DIR/result.json) and, last, touch DIR/verdict,
-# which tells the main loop that the suite is done.
+# run_suite NAME NUMBER: run one suite, write what the runner saw to
+# DIR/runner, have the harness judge it (DIR/result.json, and DIR/ktap as
+# KTAP test NUMBER) and, last, touch DIR/verdict, which tells the main
+# loop that the suite is done.
 run_suite() {
-	local name=$1 file=$here/$1.exp dir=$RESULTS/$1
+	local name=$1 number=$2 file=$here/$1.exp dir=$RESULTS/$1
 	local limit rc t0 t1 watcher survivor console_limit runner=$BASHPID
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -115,7 +116,7 @@ run_suite() {
 		echo "expect_failure $(header "$file" expect-failure)"
 		echo "survivor $survivor"
 	} >"$dir/runner"
-	harness judge "$name" "$dir"
+	harness judge "$number" "$name" "$dir"
 	touch "$dir/verdict"
 }
 
@@ -143,14 +144,27 @@ report_finished() {
 		name=${suites[$reported]}
 		[ -f "$RESULTS/$name/verdict" ] || return 0
 		reported=$((reported + 1))
-		harness ktap-suite "$reported" "$name" "$RESULTS/$name"
+		cat "$RESULTS/$name/ktap"
 	done
+}
+
+# start_order SUITE...: the suites longest first, by the duration each
+# took in the last run under RESULTS (as CTest orders by its cost data),
+# so that no long suite starts last while the other jobs sit idle; a
+# suite with no last run goes first.
+start_order() {
+	local name d
+	for name in "$@"; do
+		d=$(sed -n 's/^duration_s //p' "$RESULTS/$name/runner" 2>/dev/null)
+		echo "${d:-1e9} $name"
+	done | sort -s -k1,1gr | cut -d' ' -f2
 }
 
 # Run the suites JOBS at a time, each in its own guest; report them in
 # order as they finish.
 main() {
-	local name list
+	local name list order i
+	local -A number
 	suites=() reported=0
 	list=$(select_suites "$@") || exit 2
 	if [ -n "${SHARD:-}" ]; then
@@ -160,15 +174,19 @@ main() {
 	mapfile -t suites <<<"$list"
 	[ -n "$list" ] || suites=()
 	mkdir -p "$RESULTS"
-	for name in "${suites[@]}"; do rm -f "$RESULTS/$name/verdict"; done
+	mapfile -t order < <(start_order "${suites[@]}")
+	for i in "${!suites[@]}"; do
+		number[${suites[$i]}]=$((i + 1))
+		rm -f "$RESULTS/${suites[$i]}/verdict"
+	done
 	trap on_interrupt INT TERM
 	harness ktap-header ${#suites[@]}
-	for name in "${suites[@]}"; do
+	for name in "${order[@]}"; do
 		while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-1}" ]; do
 			wait -n
 			report_finished
 		done
-		run_suite "$name" &
+		run_suite "$name" "${number[$name]}" &
 	done
 	while [ "$reported" -lt ${#suites[@]} ]; do
 		wait -n 2>/dev/null || sleep 0.2

@@ -54,6 +54,7 @@ struct storm_shared {
 	long claimed;		/* iterations handed out, for -n */
 	long ops;
 	long out_of_resources;	/* EAGAIN/ENOMEM retries, not failures */
+	long stop_when_met;	/* --stop-when's watcher stopped the storm */
 	long counters[STORM_MAX_COUNTERS];
 };
 
@@ -76,6 +77,8 @@ struct storm {
 	bool quiet, verbose;
 	struct storm_shared *shared;
 	double start;
+	bool stop_when;		/* --stop-when was given */
+	int stop_watcher;	/* its watcher process; 0: none or reaped */
 };
 
 /* Counts of the tables a touch_region() call populated in a fresh region. */
@@ -118,6 +121,12 @@ int storm_run_workers(struct storm *s,
 uint64_t rng_seed(uint64_t seed, uint64_t stream);
 uint64_t rng_next(uint64_t *state);
 uint64_t rng_below(uint64_t *state, uint64_t n);
+
+/* --stop-when FILE:KEY[,KEY...] (storm_stop_when.c): NULL or what is wrong. */
+const char *storm_stop_when_parse(const char *arg);
+/* Fork the watcher, if --stop-when was given; exit 2 if FILE lacks a KEY. */
+void storm_stop_when_start(struct storm *s);
+void storm_stop_when_end(struct storm *s);
 
 /* Between storm_options.c and storm_runtime.c; storms call storm_init() instead. */
 /* Set the defaults, then parse; *explicit: --policy or --priority was given. */

@@ -12,13 +12,17 @@
 #include <unistd.h>
 #include "storm_common.h"
 
-enum { OPT_SEED = 's', OPT_POLICY = 256, OPT_TABLE = 512, MAX_OPTIONS = 32 };
+enum { OPT_SEED = 's', OPT_POLICY = 256, OPT_STOP_WHEN, OPT_TABLE = 512, MAX_OPTIONS = 32 };
 
 static const char fixed_usage[] =
 "  -s, --seed N                PRNG seed (default from time and pid); the\n"
 "                              same seed replays the same choices\n"
 "      --policy POLICY         other, fifo or rr (default fifo, or other\n"
 "                              when fifo is not permitted)\n"
+"      --stop-when FILE:KEY[,KEY...]\n"
+"                              stop early, once every KEY of FILE's\n"
+"                              key: value lines is above 0 (polled every\n"
+"                              10 ms); prints stop_when_met: 0 or 1\n"
 "  -v, --verbose               print every random choice, to compare replays\n"
 "  -q, --quiet                 print only pgid, seed and the results\n"
 "  -h, --help                  show this help\n"
@@ -93,6 +97,13 @@ static void parse_special(struct storm *s, const struct storm_option *common,
 	unsigned long long v;
 	char *end;
 
+	if (c == OPT_STOP_WHEN) {
+		const char *err = storm_stop_when_parse(arg);
+
+		if (err)
+			usage_error(s, common, "--stop-when '%s': %s", arg, err);
+		return;
+	}
 	if (c == OPT_POLICY) {
 		if (!strcmp(arg, "other"))
 			s->policy = SCHED_OTHER;
@@ -133,9 +144,11 @@ void storm_parse_options(struct storm *s, int argc, char **argv, bool *explicit)
 		{ NULL, 0, NULL, 0, 0, NULL, NULL }
 	};
 	const struct storm_option *all[MAX_OPTIONS];
-	struct option longopts[MAX_OPTIONS + 5] = {
+	enum { FIXED_LONGOPTS = 6 };
+	struct option longopts[MAX_OPTIONS + FIXED_LONGOPTS] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "stop-when", required_argument, NULL, OPT_STOP_WHEN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -159,7 +172,7 @@ void storm_parse_options(struct storm *s, int argc, char **argv, bool *explicit)
 		all[n++] = &s->options[i];
 	for (i = 0; i < n; i++) {
 		c = all[i]->short_name ? all[i]->short_name : OPT_TABLE + i;
-		longopts[5 + i] = (struct option){ all[i]->name, required_argument, NULL, c };
+		longopts[FIXED_LONGOPTS + i] = (struct option){ all[i]->name, required_argument, NULL, c };
 		if (all[i]->short_name)
 			snprintf(shortopts + strlen(shortopts), 3, "%c:", c);
 	}
@@ -178,7 +191,7 @@ void storm_parse_options(struct storm *s, int argc, char **argv, bool *explicit)
 			*(c == 'v' ? &s->verbose : &s->quiet) = true;
 			continue;
 		}
-		if (c == OPT_SEED || c == OPT_POLICY) {
+		if (c == OPT_SEED || c == OPT_POLICY || c == OPT_STOP_WHEN) {
 			parse_special(s, common, c, optarg);
 			seed_set |= c == OPT_SEED;
 			*explicit |= c == OPT_POLICY;

@@ -74,6 +74,7 @@ void storm_init(struct storm *s, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	s->start = now();
+	storm_stop_when_start(s);
 }
 
 long storm_next_op(struct storm *s)
@@ -101,11 +102,14 @@ int storm_finish(struct storm *s, int status)
 	double secs = now() - s->start;
 	int i;
 
+	storm_stop_when_end(s);
 	printf("ops: %ld\nseconds: %.3f\nops_per_sec: %.1f\n", s->shared->ops, secs,
 	       secs > 0 ? s->shared->ops / secs : 0.0);
 	for (i = 0; s->counter_names[i]; i++)
 		printf("%s: %ld\n", s->counter_names[i], s->shared->counters[i]);
 	printf("out_of_resources: %ld\n", s->shared->out_of_resources);
+	if (s->stop_when)
+		printf("stop_when_met: %ld\n", s->shared->stop_when_met);
 	return status;
 }
 
@@ -250,8 +254,17 @@ static int storm_reap(struct storm *s, pid_t pid)
 	int status;
 	pid_t got;
 
-	while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
+	for (;;) {
+		got = waitpid(pid, &status, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		/* --stop-when's watcher is a child too, but no storm op. */
+		if (got > 0 && got == s->stop_watcher) {
+			s->stop_watcher = 0;
+			continue;
+		}
+		break;
+	}
 	if (got < 0)
 		return storm_fail(s, "waitpid");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)

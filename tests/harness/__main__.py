@@ -20,20 +20,20 @@ def print_lines(lines):
 
 
 def cmd_judge(args):
+    """Judge, and write the suite's KTAP lines next to its record: the report
+    then costs the runner a cat, not one more python3 per suite."""
     judgement = verdict.judge(facts.read_facts(args.dir))
-    results.write_record(args.dir, results.make_record(args.name, args.dir, judgement, os.environ))
+    record = results.make_record(args.name, args.dir, judgement, os.environ)
+    results.write_record(args.dir, record)
+    lines = ktap.suite_lines(args.number, args.name, record, record["result"] in verdict.FAILING)
+    with open(os.path.join(args.dir, "ktap.tmp"), "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    os.replace(os.path.join(args.dir, "ktap.tmp"), os.path.join(args.dir, "ktap"))
     return 0
 
 
 def cmd_ktap_header(args):
     print_lines(ktap.header(args.count))
-    return 0
-
-
-def cmd_ktap_suite(args):
-    record = results.read_record(args.name, args.dir)
-    print_lines(ktap.suite_lines(args.number, args.name, record,
-                                 record["result"] in verdict.FAILING))
     return 0
 
 
@@ -129,18 +129,15 @@ def cmd_coverage_controls(args):
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
-    p = verbs.add_parser("judge", help="judge one finished suite: write DIR/result.json")
+    p = verbs.add_parser("judge", help="judge one finished suite: write DIR/result.json "
+                         "and DIR/ktap, its KTAP lines as test NUMBER")
+    p.add_argument("number", type=int)
     p.add_argument("name")
     p.add_argument("dir")
     p.set_defaults(run=cmd_judge)
     p = verbs.add_parser("ktap-header", help="print the KTAP version line and plan")
     p.add_argument("count", type=int)
     p.set_defaults(run=cmd_ktap_header)
-    p = verbs.add_parser("ktap-suite", help="print one judged suite as KTAP test NUMBER")
-    p.add_argument("number", type=int)
-    p.add_argument("name")
-    p.add_argument("dir")
-    p.set_defaults(run=cmd_ktap_suite)
     p = verbs.add_parser("finish", help="write summary.json and junit.xml, print the totals")
     p.add_argument("results")
     p.add_argument("names", nargs="*")
