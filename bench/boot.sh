@@ -13,7 +13,7 @@ warmup=2
 export TEST_DIR="$raw/boot" ARGS='' BOOT_GUEST="$here/../scripts/boot-guest.sh"
 mkdir -p "$TEST_DIR"
 # hyperfine stops at a failed boot: its guest must not outlive the stage.
-trap '"$here/kill-guest.sh" "$TEST_DIR"' EXIT
+trap '"$here/../scripts/kill-guest.sh" "$TEST_DIR" >&2' EXIT
 
 set --
 for kernel in "appliance:$LINUX" "debian-uml:$DEBIAN_UML"; do

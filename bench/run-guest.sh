@@ -16,4 +16,4 @@ mkdir -p "$TEST_DIR"
 echo "  GUEST   $script -> $TEST_DIR/console.log" >&2
 expect "$script" "$@" >"$TEST_DIR/suite.log" 2>&1 ||
 	echo "bench: $script failed (exit $?): see $TEST_DIR/suite.log and console.log" >&2
-"$here/kill-guest.sh" "$TEST_DIR" || true
+"$here/../scripts/kill-guest.sh" "$TEST_DIR" >&2 || true

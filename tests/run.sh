@@ -12,8 +12,8 @@
 #
 # Suite headers read here:
 #   # timeout: SECONDS          whole-suite limit (default 120)
-#   # console-limit-mb: MB      console output past which the guest is
-#                               killed as a flood (default 20)
+#   # console-limit-kb: KB      console output past which the guest is
+#                               killed as a flood (default 20480)
 #   # expect-failure: REGEX     a negative control: passes only if the
 #                               runner fails it for REGEX (a crash
 #                               report, a timeout) while all of the
@@ -60,24 +60,16 @@ header() { # header FILE KEY
 }
 
 kill_guest() { # kill_guest DIR: the whole UML process group, then wait for it
-	local pid
-	[ -f "$1/guest.pid" ] || return 0
-	pid=$(cat "$1/guest.pid")
-	kill -KILL -- "-$pid" 2>/dev/null
-	for _ in $(seq 50); do
-		kill -0 -- "-$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	echo "UML process group $pid survived SIGKILL"
+	"$here/../scripts/kill-guest.sh" "$1"
 }
 
-# watch_console DIR MB OWNER: kill the guest whose console log passes MB;
+# watch_console DIR KB OWNER: kill the guest whose console log passes KB;
 # end with OWNER, the suite's runner, even when an interrupt killed it.
 watch_console() {
-	local limit=$(($2 * 1024 * 1024))
-	while sleep 1 && kill -0 "$3" 2>/dev/null; do
+	local limit=$(($2 * 1024))
+	while sleep 0.25 && kill -0 "$3" 2>/dev/null; do
 		if [ "$(stat -c %s "$1/console.log" 2>/dev/null || echo 0)" -gt "$limit" ]; then
-			echo "console flood: over $2 MB of output (guest killed)" >"$1/flood"
+			echo "console flood: over $2 KB of output (guest killed)" >"$1/flood"
 			kill_guest "$1" >/dev/null
 			return
 		fi
@@ -96,8 +88,8 @@ run_suite() {
 	limit=$(header "$file" timeout)
 	limit=$((${limit:-120} + 3 * ${DURATION:-0}))
 	t0=$(date +%s.%N)
-	console_limit=$(header "$file" console-limit-mb)
-	watch_console "$dir" "${console_limit:-20}" "$runner" &
+	console_limit=$(header "$file" console-limit-kb)
+	watch_console "$dir" "${console_limit:-20480}" "$runner" &
 	watcher=$!
 	# timeout -k kills its own process group, itself included: keep bash's
 	# "Killed" notice off the terminal (the verdict reports the time-out).

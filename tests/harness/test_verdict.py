@@ -94,7 +94,7 @@ class VerdictTest(unittest.TestCase):
 
     # --- 2. flood and power-off --------------------------------------------
     def test_flood_fails_a_pass(self):
-        self.assertVerdict(self.judge(flood="console flood: over 2 MB of output (guest killed)"),
+        self.assertVerdict(self.judge(flood="console flood: over 2048 KB of output (guest killed)"),
                            "fail", "console flood")
 
     def test_flood_fails_a_skip(self):
@@ -207,7 +207,7 @@ class VerdictTest(unittest.TestCase):
 
     def test_control_flood(self):
         # selftest-flood
-        self.assertVerdict(self.control("console flood", flood="console flood: over 2 MB of output (guest killed)",
+        self.assertVerdict(self.control("console flood", flood="console flood: over 2048 KB of output (guest killed)",
                                         console=BOOT), "pass")
 
     def test_control_panic(self):
