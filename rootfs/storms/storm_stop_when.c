@@ -48,16 +48,22 @@ const char *storm_stop_when_parse(const char *arg)
 	return nr_keys ? NULL : "no KEY given";
 }
 
-/* The value of KEY in TEXT's "key: value" lines, or -1 when it has none. */
-static long counter_value(const char *text, const char *key)
+/* Find KEY in TEXT's "key: value" lines: false when it has none. */
+static bool counter_value(const char *text, const char *key, long *value)
 {
 	size_t len = strlen(key);
-	const char *line;
+	const char *line = text;
 
-	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (!strncmp(line, key, len) && line[len] == ':')
-			return strtol(line + len + 1, NULL, 10);
-	return -1;
+	while (line && *line) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			*value = strtol(line + len + 1, NULL, 10);
+			return true;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
 }
 
 /* Read FILE whole into buf; false when it cannot be read. */
@@ -84,9 +90,9 @@ static int condition_met(char *buf, size_t size)
 	if (!read_counters(buf, size))
 		return -1;
 	for (i = 0; i < nr_keys; i++) {
-		long v = counter_value(buf, keys[i]);
+		long v;
 
-		if (v < 0)
+		if (!counter_value(buf, keys[i], &v))
 			return -1;
 		met &= v > 0;
 	}
