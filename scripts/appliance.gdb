@@ -13,6 +13,10 @@ handle SIGIO nostop noprint pass
 handle SIGWINCH nostop noprint pass
 set pagination off
 set confirm off
+# UML forks a host process for each guest process and helper: gdb's
+# "[Detaching after fork from child process N]" line for each would land
+# in the middle of the guest's console output on the shared terminal.
+set print inferior-events off
 set breakpoint pending on
 
 # gdb does not auto-load vmlinux-gdb.py for a binary named "linux".
