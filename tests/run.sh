@@ -188,4 +188,5 @@ main() {
 	harness finish "$RESULTS" "${suites[@]}"
 }
 
-main "$@"
+# Sourced (by the unit test of start_order), define the functions only.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
