@@ -111,12 +111,14 @@ proc boot_guest {args} {
 	close $fd
 	set timeout 60
 	expect {
-		-re {appliance: ready} {}
+		-re {appliance: ready} {
+			regexp {mconsole \(version 2\) initialized on (\S+)} $expect_out(buffer) -> ::mconsole_socket
+		}
 		timeout { fail "guest did not reach 'appliance: ready' within 60 s"; finish }
 		eof { set ::guest_alive 0; fail "guest exited while booting"; finish }
 	}
 	expect {
-		-re {appliance: batch shell} {}
+		-re {appliance: batch shell \(pid ([0-9]+)\)} { set ::shell_pid $expect_out(1,string) }
 		timeout { fail "guest started no shell"; finish }
 		eof { set ::guest_alive 0; fail "guest exited before its shell"; finish }
 	}
@@ -145,7 +147,7 @@ proc expect_answer {timeout_s what} {
 					fail "console stall: the answer to '$what' came only after an empty line was typed"
 				}
 				timeout {
-					fail "no answer within $timeout_s s to: $what"
+					fail "no answer within $timeout_s s to: $what ([dump_guest_tasks])"
 					finish
 				}
 				eof {
@@ -164,6 +166,30 @@ proc expect_answer {timeout_s what} {
 	set out [string range $expect_out(buffer) \
 		0 end-[string length $expect_out(0,string)]]
 	return [list [string trim [string map {"\r" ""} $out]] $expect_out(1,string)]
+}
+
+# A guest that stopped answering: its blocked tasks (sysrq w) and the
+# batch shell's stack, through UML's management console, which needs no
+# guest shell, go to DIR/guest-tasks (and the console log). Not sysrq t:
+# on UML 6.12 it panics ("Segfault with no mm") in print_worker_info()'s
+# copy_from_kernel_nofault(). Returns what the failure says.
+set mconsole_socket ""
+set shell_pid ""
+set mconsole_tool [file normalize [file join [file dirname [info script]] .. scripts mconsole.py]]
+proc dump_guest_tasks {} {
+	if {$::mconsole_socket eq ""} { return "no task dump: UML printed no mconsole socket" }
+	set dump ""
+	foreach request [list "sysrq w" "stack $::shell_pid"] {
+		set failed [catch {exec $::mconsole_tool $::mconsole_socket {*}$request 2>@1} out]
+		append dump "# $request\n" $out "\n"
+		if {$failed} {
+			return "no task dump: $request: [lindex [split [string trim $out] "\n"] 0]"
+		}
+	}
+	set fd [open $::test_dir/guest-tasks w]
+	puts -nonewline $fd $dump
+	close $fd
+	return "blocked tasks and the shell's stack in guest-tasks"
 }
 
 # Run CMD in the guest and return its output; a non-zero status is a
