@@ -278,7 +278,10 @@ proc gdb_backtrace {} {
 	set timeout 10
 	expect -re {\(gdb\) $}
 	send "thread apply all bt\r"
-	expect -re {\(gdb\) $}
+	# Past the prompt that a Ctrl-C at the prompt prints: up to the one
+	# after the threads. Returns what gdb printed.
+	expect -re {Thread [0-9]+ .*\(gdb\) $}
+	return $expect_out(buffer)
 }
 
 # Power off, record the suite's verdict and exit with its code: fail if
