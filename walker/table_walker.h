@@ -13,8 +13,13 @@ struct pid;
 struct task_struct;
 
 #define TW_MAX_THREADS		8
-/* Tables one walk may hold: bounds the length of an IRQs-off walk. */
-#define TW_HELD_MAX		32
+/*
+ * Tables one rcu walk may hold: every table of a storm's process (fork:
+ * ~160, overflow: 1200 in one munmap), so that the unlinks it races hit a
+ * held table. An irq walk holds fewer: it bounds an IRQs-off section.
+ */
+#define TW_HELD_MAX		1024
+#define TW_HELD_MAX_IRQ		32
 #define TW_DWELL_MAX_US_IRQ	1000
 #define TW_DWELL_MAX_US_RCU	100000
 #define TW_DWELL_DEFAULT_US	200

@@ -52,15 +52,15 @@ static atomic_t tw_warned_unlink;
  *  *) An entry is read atomically (64-bit entries on x86_64 UML).
  *  *) Three levels: p4d and pud are folded into the pgd, so the entry
  *     above a pmd table is a pgd entry. No huge pmds: UML has no THP.
- *  *) The walker holds at most TW_HELD_MAX tables per walk, which bounds
- *     an IRQs-off walk to TW_HELD_MAX * PTRS_PER_PTE ptes.
+ *  *) An irq walker holds at most TW_HELD_MAX_IRQ tables per walk, which
+ *     bounds an IRQs-off walk to TW_HELD_MAX_IRQ * PTRS_PER_PTE ptes; an
+ *     rcu walker, which can be preempted, up to TW_HELD_MAX.
  *
  * Where it differs from gup_fast():
  *
  *  - It scans all of [0, TASK_SIZE) from a random populated pgd entry
  *    and a random pmd index, wrapping around, skipping none entries
- *    instead of failing on them, and stops when it holds TW_HELD_MAX
- *    tables.
+ *    instead of failing on them, and stops when its held set is full.
  *  - __pte_offset_map() is not exported to modules; tw_pte_offset_map()
  *    is its copy without pmd_clear_bad(): a foreign walker never writes.
  *  - Before following an entry to a table it checks the table's pfn with
@@ -162,7 +162,7 @@ static bool tw_hold(struct tw_walker *w, struct page *page,
 	unsigned int n = w->nr_held;
 	struct tw_held *h;
 
-	if (n == TW_HELD_MAX)
+	if (n == (w->mode == TW_MODE_IRQ ? TW_HELD_MAX_IRQ : TW_HELD_MAX))
 		return false;
 	h = &w->held[n];
 	WRITE_ONCE(h->page, page);
@@ -393,21 +393,25 @@ static void tw_report_oracle(struct tw_walker *w, const struct tw_held *h,
 }
 
 /*
- * Wait, up to TW_UNLINK_WAIT_US, for the unlink hook to name a held table
- * whose parent entry changed. The unlinker clears the entry first and
- * calls tlb_remove_table() after, with preemption points in between (the
- * batch page allocation), so a preempted unlinker may not have got there
- * yet. Only rcu mode can wait: an irq-mode walk is never preempted, so
+ * Wait, until *@end (set on the first wait of a walk, TW_UNLINK_WAIT_US
+ * on), for the unlink hook to name a held table whose parent entry
+ * changed. The unlinker clears the entry first and calls
+ * tlb_remove_table() after, with preemption points in between (the batch
+ * page allocation), so a preempted unlinker may not have got there yet.
+ * One deadline for the whole held set: a wait per table would stall a
+ * walk of TW_HELD_MAX tables for seconds on a kernel that never names
+ * them. Only rcu mode can wait: an irq-mode walk is never preempted, so
  * on one CPU nobody changed the entry during it at all.
  */
 #define TW_UNLINK_WAIT_US	20000
 
-static bool tw_unlink_named(struct tw_walker *w, const struct tw_held *h)
+static bool tw_unlink_named(struct tw_walker *w, const struct tw_held *h,
+			    u64 *end)
 {
-	u64 end = ktime_get_ns() + (u64)TW_UNLINK_WAIT_US * NSEC_PER_USEC;
-
+	if (!*end)
+		*end = ktime_get_ns() + (u64)TW_UNLINK_WAIT_US * NSEC_PER_USEC;
 	while (!READ_ONCE(h->unlinked)) {
-		if (w->mode == TW_MODE_IRQ || ktime_get_ns() >= end)
+		if (w->mode == TW_MODE_IRQ || ktime_get_ns() >= *end)
 			return false;
 		tw_spin_us();
 	}
@@ -434,6 +438,7 @@ static void tw_report_unlink_behind(struct tw_walker *w,
  */
 static void tw_check_held(struct tw_walker *w)
 {
+	u64 unlink_wait_end = 0;
 	unsigned int i;
 
 	for (i = 0; i < w->nr_held; i++) {
@@ -447,7 +452,7 @@ static void tw_check_held(struct tw_walker *w)
 
 		if (!tw_still_points_to(parent, h->parent_val)) {
 			tw_count(TW_UNLINKS_SEEN_BY_WALKER);
-			if (READ_ONCE(tw_check_unlink) && !tw_unlink_named(w, h))
+			if (READ_ONCE(tw_check_unlink) && !tw_unlink_named(w, h, &unlink_wait_end))
 				tw_report_unlink_behind(w, h, parent);
 		}
 		if (refs == 0 || buddy || slab || mapping)
