@@ -464,12 +464,13 @@ proc fail_nonsleeping_allocations {} {
 # for the mode's own checks. --policy other and faulting threads that
 # yield instead of sleeping: they then run while a reclaimer is inside
 # madvise() with its PTE lock dropped, the race the storm is for.
-# STORM_OPTS adds madvise_storm options (storm-madvise.exp: its waking
-# faulting threads open that gap hundreds of times more often).
-proc run_madvise_storm {walker_opts {storm_opts ""}} {
+# SECONDS is the storm's length; STORM_OPTS adds madvise_storm options
+# (storm-madvise.exp: its waking faulting threads open that gap hundreds
+# of times more often).
+proc run_madvise_storm {walker_opts seconds {storm_opts ""}} {
 	set vmstat "grep ^pt_reclaim_ /proc/vmstat | sed 's/ /: /'"
 	set before [parse_counters [guest_run $vmstat]]
-	lassign [storm_until_window "madvise_storm -d %d --policy other --pause-touch-us 0 $storm_opts" 4 $walker_opts] storm w
+	lassign [storm_until_window "madvise_storm -d %d --policy other --pause-touch-us 0 $storm_opts" $seconds $walker_opts] storm w
 	set after [parse_counters [guest_run $vmstat]]
 	set reclaimed [dict create]
 	foreach path {fast slow} {
