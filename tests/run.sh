@@ -158,8 +158,6 @@ start_order() {
 	done | sort -s -k1,1gr | cut -d' ' -f2
 }
 
-# Run the suites JOBS at a time, each in its own guest; report them in
-# order as they finish.
 # busy_jobs: suites running that count against JOBS. A suite whose
 # header says "# cpu: idle" waits out most of its time (selftest-hang
 # sleeps until its limit) and takes no slot.
@@ -171,6 +169,8 @@ busy_jobs() {
 	echo "$n"
 }
 
+# Run the suites JOBS at a time, each in its own guest; report them in
+# order as they finish.
 main() {
 	local name list order i
 	local -A number
