@@ -159,6 +159,8 @@ def add_suite_figures(raw, figs, notes):
         notes.append("make test not timed in this run.")
         return
     figs["suite.make_test"] = make_figure(hf["make-test"]["times"], "s")
+    if "suites" in hf:
+        figs["suite.suites_only"] = make_figure(hf["suites"]["times"], "s", "<= 30", lambda r: r <= 30)
     log = os.path.join(raw, "suite.log")
     totals = re.findall(r"^\d+ passed, \d+ failed.*$", open(log).read(), re.M) if os.path.exists(log) else []
     notes.append("make test, each run: " + ("; ".join(totals) if totals else

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Suite stage: hyperfine times the default `make test` (every suite, each
-# in its own guest) as a user runs it, on an appliance already built.
+# in its own guest) as a user runs it, on an appliance already built; then
+# the suites alone, tests/run.sh as make test starts it after make check
+# and kbuild's check that the kernel is up to date.
 #
 # usage: suite.sh RAW RUNS   (environment: TOP)
 set -eu
@@ -11,4 +13,5 @@ raw=$1 runs=$2
 # TAP and the closing "N passed, N failed" line for report.py.
 set -x
 hyperfine --style basic -i --runs "$runs" --export-json "$raw/suite.json" -n make-test \
-	"make -C $TOP test >>$raw/suite.log 2>&1"
+	"make -C $TOP test >>$raw/suite.log 2>&1" -n suites \
+	"JOBS=$(nproc) LINUX=$TOP/build/kernel/linux INITRAMFS=$TOP/build/kernel/initramfs.cpio RESULTS=$raw/suites-results $TOP/tests/run.sh >>$raw/suites.log 2>&1"
