@@ -31,6 +31,9 @@ DURATION ?=
 SHARD ?=
 DIRS ?=
 
+# Where UML keeps each guest's mconsole socket and pid file (not ~/.uml).
+export UML_DIR := $(BUILD)/uml
+
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
 COVERAGE_TREE := $(DEBIAN_TREE)-coverage

@@ -26,9 +26,24 @@ for f in "$linux" "$initramfs"; do
 	[ -r "$f" ] || { echo "boot-guest: $f is missing: run make first." >&2; exit 2; }
 done
 
+# UML keeps each guest's mconsole socket and pid file in UML_DIR/<umid>
+# (else in ~/.uml). A guest that is killed leaves its folder: sweep those
+# whose pid is gone before the next one boots.
+umldir_args=
+if [ -n "${UML_DIR:-}" ]; then
+	mkdir -p "$UML_DIR"
+	for pidfile in "$UML_DIR"/*/pid; do
+		[ -e "$pidfile" ] || continue
+		kill -0 "$(cat "$pidfile" 2>/dev/null || echo 0)" 2>/dev/null ||
+			rm -rf "${pidfile%/pid}"
+	done
+	umldir_args="uml_dir=$UML_DIR"
+fi
+
 # con0 on stdin/stdout and every other console discarded: UML would open
 # xterms for them. Nothing of the host is shared (no hostfs, no network).
-set -- "$linux" "mem=$mem" "initrd=$initramfs" con0=fd:0,fd:1 con=null "$@"
+# shellcheck disable=SC2086 # empty or one word
+set -- "$linux" "mem=$mem" "initrd=$initramfs" con0=fd:0,fd:1 con=null $umldir_args "$@"
 echo "  BOOT    ${BOOT_WRAPPER:+$BOOT_WRAPPER }$*" >&2
 if [ -z "${BOOT_WRAPPER:-}" ]; then
 	exec "$@"
