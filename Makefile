@@ -116,6 +116,19 @@ TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout python3:python3
 CHECK_PACKAGES := python3:python3 shellcheck:shellcheck libxml2-utils:xmllint
 GDB_PACKAGES := gdb:gdb python3:python3
 
+# Everything the named goals need, checked once before any other stamp,
+# so that a first run names every missing package, not one group a run.
+goal_packages = $(if $(filter-out check merge-results,$(or $(MAKECMDGOALS),all)),$(BUILD_PACKAGES) $(ROOTFS_PACKAGES)) \
+	$(if $(filter test mutate bench coverage,$(MAKECMDGOALS)),$(TEST_PACKAGES)) \
+	$(if $(filter test check merge-results,$(MAKECMDGOALS)),$(CHECK_PACKAGES)) \
+	$(if $(filter gdb,$(MAKECMDGOALS)),$(GDB_PACKAGES)) \
+	$(if $(filter bench,$(MAKECMDGOALS)),$(BENCH_PACKAGES)) \
+	$(if $(filter coverage coverage-report,$(MAKECMDGOALS)),$(COVERAGE_PACKAGES))
+
+$(BUILD)/.packages-goals:
+	@$(CURDIR)/scripts/need-packages.sh "$(or $(MAKECMDGOALS),all)" $(goal_packages)
+	@mkdir -p $(@D) && touch $@
+
 .PHONY: all
 all: kernel rootfs
 
@@ -124,7 +137,7 @@ all: kernel rootfs
 packages:
 	@$(CURDIR)/scripts/need-packages.sh packages $(BUILD_PACKAGES) $(ROOTFS_PACKAGES) $(TEST_PACKAGES)
 
-$(BUILD)/.packages-build:
+$(BUILD)/.packages-build: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh kernel $(BUILD_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -192,7 +205,7 @@ $(WALKER_KO): $(WALKER_SRC) $(LINUX)
 walker: $(WALKER_KO)
 
 # --- root filesystem ---------------------------------------------------------
-$(BUILD)/.packages-rootfs:
+$(BUILD)/.packages-rootfs: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh rootfs $(ROOTFS_PACKAGES) $(BUILD_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -280,7 +293,7 @@ check: | $(BUILD)/.packages-check
 	@echo "  CHECK   shellcheck $(words $(SHELL_SCRIPTS)) scripts"
 	@cd $(CURDIR) && shellcheck $(SHELL_SCRIPTS)
 
-$(BUILD)/.packages-check:
+$(BUILD)/.packages-check: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh check $(CHECK_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -297,7 +310,7 @@ gdb: $(INITRAMFS) | $(BUILD)/.packages-gdb
 	@BOOT_WRAPPER="$(CURDIR)/scripts/gdb-wrapper.sh $(GDB_ARGS) --args" \
 		$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
-$(BUILD)/.packages-gdb:
+$(BUILD)/.packages-gdb: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh gdb $(GDB_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -315,7 +328,7 @@ SELFTESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/selftest-*.ex
 selftest:
 	@$(MAKE) --no-print-directory test TESTS="$(SELFTESTS)"
 
-$(BUILD)/.packages-test:
+$(BUILD)/.packages-test: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -342,7 +355,7 @@ coverage-report: | $(BUILD)/.packages-coverage
 	@$(CURDIR)/tests/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
 		$(COVERAGE_DIR)/results $(COVERAGE_DIR) $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
 
-$(BUILD)/.packages-coverage:
+$(BUILD)/.packages-coverage: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh coverage $(COVERAGE_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -378,7 +391,7 @@ bench: $(INITRAMFS) | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \
 		COVERAGE_TESTS="$(COVERAGE_TESTS)" $(CURDIR)/bench/run.sh
 
-$(BUILD)/.packages-bench:
+$(BUILD)/.packages-bench: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh bench $(BENCH_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 

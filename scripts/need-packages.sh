@@ -21,6 +21,39 @@ for item in "$@"; do
 done
 [ -z "$missing" ] && exit 0
 
+# Debian's linux-source-6.12 is the default tree; elsewhere the user names
+# one. Say so once, in place of the package that host does not have.
+ksrc_hint() {
+	echo "make $target: this host has no linux-source-6.12 package: give make a Linux 6.12 tree," >&2
+	echo "  e.g.  make $target KSRC=/path/to/linux-6.12 APPLY_PATCHES=1  (the series is applied to it)" >&2
+}
+case " $missing " in *" linux-source-6.12 "*) need_ksrc=1 ;; *) need_ksrc= ;; esac
+without_source=$(echo "$missing" | sed 's/ linux-source-6\.12//')
+
+# On a host without apt, name the packages in its own package manager's words.
+if ! command -v apt-get >/dev/null 2>&1; then
+	if command -v dnf >/dev/null 2>&1; then
+		# Debian's name -> Fedora's (the static glibc the storms link)
+		names=$(echo "$without_source" | sed -e 's/busybox-static/busybox/' \
+			-e 's/xz-utils/xz/' -e 's/libc6-dev/glibc-devel glibc-static/' \
+			-e 's/procps/procps-ng/' -e 's/libxml2-utils/libxml2/' \
+			-e 's/shellcheck/ShellCheck/' -e 's/user-mode-linux//')
+		[ -n "$(echo "$names" | tr -d ' ')" ] &&
+			echo "make $target: missing packages. Install them with:  sudo dnf install -y$names" >&2
+	else
+		echo "make $target: missing (Debian's names):$without_source; install their equivalents" >&2
+	fi
+	[ -n "$need_ksrc" ] && ksrc_hint
+	exit 1
+fi
+# apt without Debian's 6.12 source (Ubuntu 24.04, say)
+if [ -n "$need_ksrc" ] && ! apt-cache show linux-source-6.12 >/dev/null 2>&1; then
+	[ -n "$(echo "$without_source" | tr -d ' ')" ] &&
+		echo "make $target: missing packages. Install them with:  sudo apt-get install -y$without_source" >&2
+	ksrc_hint
+	exit 1
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "make $target: missing Debian packages:$missing" >&2
 	echo "Install them with:  sudo apt-get install -y$missing" >&2
