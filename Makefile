@@ -33,6 +33,8 @@ DIRS ?=
 
 # Where UML keeps each guest's mconsole socket and pid file (not ~/.uml).
 export UML_DIR := $(BUILD)/uml
+# The host facts make doctor writes, for the KTAP header and summary.json.
+export HOST_FACTS := $(BUILD)/host.json
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
@@ -227,8 +229,14 @@ rootfs: $(INITRAMFS)
 storms: $(STORM_BIN)
 
 # --- use ---------------------------------------------------------------------
+# The host's CPU and XSAVE size, and the known causes of a boot death
+# (scripts/doctor.sh), before any guest boots.
+.PHONY: doctor
+doctor: | $(KTREE_READY)
+	@$(CURDIR)/scripts/doctor.sh $(KTREE) $(BUILD) $(MEM_MIB)
+
 .PHONY: run
-run: $(INITRAMFS)
+run: $(INITRAMFS) doctor
 	@$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
 # What a failing suite's replay line sets besides TESTS and SEED: every
@@ -273,7 +281,7 @@ endif
 # The harness's own tests run first: a broken judge must not judge guests.
 .PHONY: test
 TEST_CHECK ?= check
-test: $(TEST_CHECK) $(INITRAMFS) | $(BUILD)/.packages-test
+test: $(TEST_CHECK) $(INITRAMFS) doctor | $(BUILD)/.packages-test
 	@$(call shell_env,$(REPLAY_VARS) SEED JOBS SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) RESULTS=$(RESULTS) \
 		$(CURDIR)/tests/run.sh $(TESTS)
@@ -306,7 +314,7 @@ merge-results: | $(BUILD)/.packages-check
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
 .PHONY: gdb
-gdb: $(INITRAMFS) | $(BUILD)/.packages-gdb
+gdb: $(INITRAMFS) doctor | $(BUILD)/.packages-gdb
 	@BOOT_WRAPPER="$(CURDIR)/scripts/gdb-wrapper.sh $(GDB_ARGS) --args" \
 		$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 

@@ -33,7 +33,7 @@ def cmd_judge(args):
 
 
 def cmd_ktap_header(args):
-    print_lines(ktap.header(args.count))
+    print_lines(ktap.header(args.count, results.host_facts()))
     return 0
 
 

@@ -52,8 +52,10 @@ def result_line(number, status, text, reason="", indent=""):
     return line.rstrip()
 
 
-def header(count):
-    return ["KTAP version 1", "1..%d" % count]
+def header(count, host=None):
+    """The version line, the host facts as a diagnostic line, the plan."""
+    facts = ["# host: %s; XSAVE %s bytes; kernel %s" % (host["cpu"], host["xsave_bytes"], host["host_kernel"])] if host else []
+    return ["KTAP version 1"] + facts + ["1..%d" % count]
 
 
 def check_lines(name, checks):

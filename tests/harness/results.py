@@ -117,8 +117,17 @@ def count(records):
     return totals
 
 
+def host_facts():
+    """What make doctor found of the host (HOST_FACTS), or None."""
+    try:
+        with open(os.environ.get("HOST_FACTS", ""), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
 def write_summary(path, records, shard=""):
-    summary = {"schema": 1, "shard": shard, "totals": count(records), "suites": records}
+    summary = {"schema": 1, "shard": shard, "host": host_facts(), "totals": count(records), "suites": records}
     write_atomically(path, json.dumps(summary, indent=2) + "\n")
 
 

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Before any guest boots: what this host is, and whether the kernel about
+# to boot can run on it. Each known cause of a boot death is named with
+# its fix; exit 1 if one of them holds.
+#
+# usage: doctor.sh KTREE BUILD MEM_MIB
+#   XSTATE_SIM_SIZE (environment): the host simulator's XSTATE size
+set -eu
+
+ktree=$1 build=$2 mem_mib=$3
+fail=0
+say() { echo "  DOCTOR  $*"; }
+blocker() { echo "doctor: $*" >&2; fail=1; }
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mkdir -p "$build"
+probe=$build/xsave-size
+src=$(dirname "$0")/xsave-size.c
+[[ "$probe" -nt "$src" ]] || gcc -O2 -o "$probe" "$src"
+xsave=$("$probe")
+[ -n "${XSTATE_SIM_SIZE:-}" ] && xsave=$XSTATE_SIM_SIZE
+say "host: ${cpu:-unknown CPU}; XSAVE ${xsave} bytes${XSTATE_SIM_SIZE:+ (simulated)}; kernel $(uname -r)"
+printf '{"cpu": "%s", "xsave_bytes": %s, "host_kernel": "%s"}\n' \
+	"${cpu//[\"\\]/}" "$xsave" "$(uname -r)" >"$build/host.json"
+
+# 6.12 UML sets a fixed 2696 bytes of XSTATE; a bigger host refuses it
+# (patches/0013: the size found at boot).
+if [ "$xsave" -gt 2696 ] &&
+	! grep -q host_fp_size "$ktree/arch/x86/um/shared/sysdep/ptrace.h" 2>/dev/null; then
+	blocker "$ktree has no host-sized UML FP state, and this host's XSAVE state is $xsave bytes:"
+	blocker "  every guest would die at the first exec of /init (ptrace set fp regs failed, errno = 14)."
+	blocker "  Fix: apply patches/0013-0015 (make KSRC=$ktree APPLY_PATCHES=1), or leave KSRC unset."
+fi
+
+# UML traces its own children: Yama's scope 3 forbids all ptrace.
+scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
+if [ "$scope" = 3 ]; then
+	blocker "kernel.yama.ptrace_scope is 3: no process may ptrace, and UML must."
+	blocker "  Fix: a host with ptrace_scope 0-2 (it can only be lowered by a reboot)."
+fi
+# A container's seccomp profile may refuse ptrace itself.
+if grep -q '^Seccomp:[[:space:]]*2' /proc/self/status 2>/dev/null; then
+	say "a seccomp filter is active here: if ptrace is refused, run the container with ptrace allowed"
+fi
+
+# UML maps its memory from TMPDIR (else /dev/shm, then /tmp) with PROT_EXEC.
+tmp=${TMPDIR:-/dev/shm}
+if [ -d "$tmp" ] && grep -qE "[[:space:]]${tmp}[[:space:]].*noexec" /proc/mounts; then
+	blocker "$tmp is mounted noexec: UML maps its memory from it executable."
+	blocker "  Fix: TMPDIR=/path/on/an/exec/filesystem make ..."
+fi
+
+avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+if [ -n "$avail" ] && [ "$avail" -lt "$mem_mib" ]; then
+	say "only $avail MiB of memory are available against MEM=${mem_mib}M: the guest may be killed"
+fi
+exit $fail
