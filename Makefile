@@ -104,6 +104,9 @@ endif
 STORM_LIB := $(wildcard $(CURDIR)/rootfs/storms/storm_*.c)
 STORM_HDR := $(wildcard $(CURDIR)/rootfs/storms/*.h)
 STORM_BIN := $(patsubst $(CURDIR)/rootfs/storms/%.c,$(BUILD)/rootfs/bin/%,$(wildcard $(CURDIR)/rootfs/storms/*_storm.c))
+# The guest's checks (rootfs/checks/): fpstate_check is fpstate_*.c and fpstate_regs.S.
+FPSTATE_SRC := $(wildcard $(CURDIR)/rootfs/checks/fpstate_*.c $(CURDIR)/rootfs/checks/fpstate_*.S)
+CHECK_BIN := $(BUILD)/rootfs/bin/fpstate_check
 ROOTFS_FILES := $(shell find $(CURDIR)/rootfs/etc $(CURDIR)/rootfs/sbin -type f)
 INITRAMFS := $(KOBJ)/initramfs.cpio
 RESULTS := $(BUILD)/results
@@ -215,6 +218,14 @@ $(BUILD)/rootfs/bin/%: $(CURDIR)/rootfs/storms/%.c $(STORM_LIB) $(STORM_HDR) | $
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@gcc -static -O2 -Wall -Wextra -Werror -pthread -o $@ $< $(STORM_LIB)
+
+$(BUILD)/rootfs/bin/fpstate_check: $(FPSTATE_SRC) $(CURDIR)/rootfs/checks/fpstate.h | $(BUILD)/.packages-rootfs
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -static -O2 -Wall -Wextra -Werror -pthread -o $@ $(FPSTATE_SRC)
+
+# In /usr/bin with the storms: make-initramfs.sh packs all of $(BUILD)/rootfs/bin.
+$(INITRAMFS): $(CHECK_BIN)
 
 # gen_init_cpio comes with the kernel, which the module brings in otherwise.
 ifeq ($(COVERAGE),1)
