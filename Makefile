@@ -351,6 +351,54 @@ $(BUILD)/.packages-test: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
+# --- host simulator ----------------------------------------------------------
+# Another host's XSTATE regset on this one: an LD_PRELOAD shim for the UML
+# binary (tests/host-sim/README.md), and its native tests, in make check.
+HOST_SIM := $(BUILD)/host-sim
+HOST_SIM_SRC := $(CURDIR)/tests/host-sim
+XSTATE_SHIM := $(HOST_SIM)/xstate-shim.so
+HOST_SIM_PACKAGES := gcc:gcc \
+	libc6-dev:/usr/include/stdio.h \
+	binutils:nm
+goal_packages += $(if $(filter test check check-host-sim host-sim,$(MAKECMDGOALS)),$(HOST_SIM_PACKAGES))
+
+$(XSTATE_SHIM): $(HOST_SIM_SRC)/xstate_shim.c | $(BUILD)/.packages-host-sim
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $< -ldl
+
+$(HOST_SIM)/test_xstate_shim: $(HOST_SIM_SRC)/test_xstate_shim.c | $(BUILD)/.packages-host-sim
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -O2 -Wall -Wextra -Werror -o $@ $<
+
+# Static, as the guest's programs are: the glibc they carry is this one.
+$(HOST_SIM)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packages-host-sim
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+.PHONY: host-sim check-host-sim
+host-sim: $(XSTATE_SHIM)
+
+# The shim's rules for every host shape on a traced child, and each shape's
+# GLIBC_TUNABLES against this glibc: TAP kept in $(HOST_SIM), shown on failure.
+check-host-sim: $(XSTATE_SHIM) $(HOST_SIM)/test_xstate_shim $(HOST_SIM)/ifunc_targets
+	@echo "  CHECK   $(HOST_SIM)/test_xstate_shim $(XSTATE_SHIM)"
+	@$(HOST_SIM)/test_xstate_shim $(XSTATE_SHIM) >$(HOST_SIM)/test_xstate_shim.tap || \
+		{ cat $(HOST_SIM)/test_xstate_shim.tap; exit 1; }
+	@tail -n 1 $(HOST_SIM)/test_xstate_shim.tap
+	@echo "  CHECK   tests/host-sim/test-glibc-tunables.sh $(HOST_SIM)/ifunc_targets"
+	@$(HOST_SIM_SRC)/test-glibc-tunables.sh $(HOST_SIM)/ifunc_targets >$(HOST_SIM)/test-glibc-tunables.tap || \
+		{ cat $(HOST_SIM)/test-glibc-tunables.tap; exit 1; }
+	@tail -n 1 $(HOST_SIM)/test-glibc-tunables.tap
+
+check: check-host-sim
+
+$(BUILD)/.packages-host-sim: | $(BUILD)/.packages-goals
+	@$(CURDIR)/scripts/need-packages.sh host-sim $(HOST_SIM_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
 # --- coverage ----------------------------------------------------------------
 # The suites (TESTS, default COVERAGE_TESTS) on the gcov kernel (COVERAGE=1: its own tree
 # and build/kernel-coverage), each guest's counters kept apart, then summed
