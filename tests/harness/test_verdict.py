@@ -130,6 +130,22 @@ class VerdictTest(unittest.TestCase):
             with self.subTest(label=label):
                 self.assertTrue(self.judge(console=BOOT + line + POWER_DOWN).reason.startswith(label + ": "))
 
+    def test_known_boot_deaths_name_cause_and_fix(self):
+        for line, fix in [("userspace - ptrace set fp regs failed, errno = 14\r\n", "patches/0013-0016"),
+                          ("put_fp_registers returned -22\r\n", "patches/0016"),
+                          ("ptrace: Operation not permitted\r\n", "ptrace is allowed"),
+                          ("/dev/shm must be not mounted noexec\r\n", "TMPDIR")]:
+            with self.subTest(line=line):
+                self.assertVerdict(self.judge(exit_code=1, checks=[FAILED], console=BOOT + line + PANIC),
+                                   "fail", fix)
+
+    def test_amx_host_boot_death_recorded(self):
+        """Debian's UML 6.1 on a host whose XSTATE regset is 11008 bytes."""
+        with open(os.path.join(os.path.dirname(__file__), "test_data", "amx-host-uml-6.1-boot.log"), "rb") as f:
+            j = self.judge(exit_code=1, checks=[("fail", "guest exited while booting")], console=f.read())
+        self.assertVerdict(j, "fail", "host FP state larger than this kernel's")
+        self.assertIn("errno = 14", j.reason)
+
     def test_first_pattern_in_file_order_wins(self):
         j = self.judge(console=BOOT + WARNING + KERNEL_BUG + KASAN + POWER_DOWN)
         self.assertTrue(j.reason.startswith("KASAN report: "), j.reason)
