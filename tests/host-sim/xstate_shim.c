@@ -293,27 +293,42 @@ static void zero_components(unsigned char *buf, unsigned int size, uint64_t keep
 }
 
 /*
+ * What both requests check first, in the kernel's order: the tracee (its
+ * real state read into state_buf), whole words, a host with XSAVE at all.
+ * The real size, or -1 with errno set.
+ */
+static long begin_request(const char *what, unsigned long *counter, pid_t pid,
+			  const struct iovec *iov)
+{
+	long real_size = read_real_state(pid);
+
+	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+	if (real_size < 0)
+		return -1;
+	if (iov->iov_len % sizeof(uint64_t)) {
+		log_call("%s pid %d: %zu bytes, not whole words: EINVAL",
+			 what, (int)pid, iov->iov_len);
+		return fail(EINVAL);
+	}
+	if (sim_size == 0) {
+		log_call("%s pid %d: ENODEV (no XSAVE)", what, (int)pid);
+		return fail(ENODEV);
+	}
+	return real_size;
+}
+
+/*
  * xstateregs_get() on the simulated host: its first N bytes of the real
  * state, the header's xfeatures limited to its features, its XCR0 in the
  * software bytes; a shorter iov_len gets what fits.
  */
 static long get_xstate(pid_t pid, struct iovec *iov)
 {
-	long real_size = read_real_state(pid);
+	long real_size = begin_request("GETREGSET", &n_get, pid, iov);
 	size_t len;
 
-	__atomic_add_fetch(&n_get, 1, __ATOMIC_RELAXED);
 	if (real_size < 0)
 		return -1;
-	if (iov->iov_len % sizeof(uint64_t)) {
-		log_call("GETREGSET pid %d: %zu bytes, not whole words: EINVAL",
-			 (int)pid, iov->iov_len);
-		return fail(EINVAL);
-	}
-	if (sim_size == 0) {
-		log_call("GETREGSET pid %d: ENODEV (no XSAVE)", (int)pid);
-		return fail(ENODEV);
-	}
 	len = iov->iov_len < sim_size ? iov->iov_len : sim_size;
 	put_u64(state_buf, XFEATURES_OFFSET,
 		get_u64(state_buf, XFEATURES_OFFSET) & sim_xfeatures);
@@ -333,7 +348,7 @@ static long get_xstate(pid_t pid, struct iovec *iov)
  */
 static long set_xstate(pid_t pid, struct iovec *iov)
 {
-	long real_size = read_real_state(pid);
+	long real_size = begin_request("SETREGSET", &n_set, pid, iov);
 	const unsigned char *user = iov->iov_base;
 	unsigned int overlay;
 	uint64_t xfeatures, real_xfeatures;
@@ -341,18 +356,8 @@ static long set_xstate(pid_t pid, struct iovec *iov)
 	size_t len;
 	int i;
 
-	__atomic_add_fetch(&n_set, 1, __ATOMIC_RELAXED);
 	if (real_size < 0)
 		return -1;
-	if (iov->iov_len % sizeof(uint64_t)) {
-		log_call("SETREGSET pid %d: %zu bytes, not whole words: EINVAL",
-			 (int)pid, iov->iov_len);
-		return fail(EINVAL);
-	}
-	if (sim_size == 0) {
-		log_call("SETREGSET pid %d: ENODEV (no XSAVE)", (int)pid);
-		return fail(ENODEV);
-	}
 	/* The kernel clamps iov_len to its size, then wants all of it. */
 	len = iov->iov_len < sim_size ? iov->iov_len : sim_size;
 	if (len != sim_size) {
