@@ -30,11 +30,23 @@ FALLBACK_FIX ?=
 DURATION ?=
 SHARD ?=
 DIRS ?=
+HOST_SIM ?=
 
 # Where UML keeps each guest's mconsole socket and pid file (not ~/.uml).
 export UML_DIR := $(BUILD)/uml
 # The host facts make doctor writes, for the KTAP header and summary.json.
 export HOST_FACTS := $(BUILD)/host.json
+# The host simulator (tests/host-sim/): HOST_SIM=N boots every guest as if
+# the host's XSTATE regset were N bytes; the host-* suites pick N themselves.
+export XSTATE_SHIM := $(BUILD)/host-sim/xstate-shim.so
+HOST_SIM_SHAPES := 11008 2696 832 0
+ifneq ($(HOST_SIM),)
+ifeq ($(filter $(HOST_SIM_SHAPES),$(HOST_SIM)),)
+$(error HOST_SIM=$(HOST_SIM) is not a host shape: use 11008 (AMX), 2696 (AVX-512), 832 (AVX) or 0 (no XSAVE), or leave it unset for this host)
+endif
+export XSTATE_SIM_SIZE := $(HOST_SIM)
+SIM_SHIM := $(XSTATE_SHIM)
+endif
 
 DEBIAN_TARBALL := /usr/src/linux-source-6.12.tar.xz
 DEBIAN_TREE := $(BUILD)/linux-source-6.12
@@ -247,12 +259,12 @@ doctor: | $(KTREE_READY)
 	@$(CURDIR)/scripts/doctor.sh $(KTREE) $(BUILD) $(MEM_MIB)
 
 .PHONY: run
-run: $(INITRAMFS) doctor
+run: $(INITRAMFS) $(SIM_SHIM) doctor
 	@$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
 # What a failing suite's replay line sets besides TESTS and SEED: every
 # variable that changes the kernel or the run. run.sh gets each, and the list.
-REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS
+REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS HOST_SIM
 # shell_env VAR...: VAR='value' words for a recipe's environment
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
 HARNESS := PYTHONPATH=$(CURDIR)/tests PYTHONDONTWRITEBYTECODE=1 python3 -m harness
@@ -292,7 +304,7 @@ endif
 # The harness's own tests run first: a broken judge must not judge guests.
 .PHONY: test
 TEST_CHECK ?= check
-test: $(TEST_CHECK) $(INITRAMFS) doctor | $(BUILD)/.packages-test
+test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
 	@$(call shell_env,$(REPLAY_VARS) SEED JOBS SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) RESULTS=$(RESULTS) \
 		$(CURDIR)/tests/run.sh $(TESTS)
@@ -325,7 +337,7 @@ merge-results: | $(BUILD)/.packages-check
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
 .PHONY: gdb
-gdb: $(INITRAMFS) doctor | $(BUILD)/.packages-gdb
+gdb: $(INITRAMFS) $(SIM_SHIM) doctor | $(BUILD)/.packages-gdb
 	@BOOT_WRAPPER="$(CURDIR)/scripts/gdb-wrapper.sh $(GDB_ARGS) --args" \
 		$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
@@ -354,9 +366,8 @@ $(BUILD)/.packages-test: | $(BUILD)/.packages-goals
 # --- host simulator ----------------------------------------------------------
 # Another host's XSTATE regset on this one: an LD_PRELOAD shim for the UML
 # binary (tests/host-sim/README.md), and its native tests, in make check.
-HOST_SIM := $(BUILD)/host-sim
+HOST_SIM_DIR := $(BUILD)/host-sim
 HOST_SIM_SRC := $(CURDIR)/tests/host-sim
-XSTATE_SHIM := $(HOST_SIM)/xstate-shim.so
 HOST_SIM_PACKAGES := gcc:gcc \
 	libc6-dev:/usr/include/stdio.h \
 	binutils:nm
@@ -367,13 +378,13 @@ $(XSTATE_SHIM): $(HOST_SIM_SRC)/xstate_shim.c | $(BUILD)/.packages-host-sim
 	@echo "  CC      $@"
 	@gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $< -ldl
 
-$(HOST_SIM)/test_xstate_shim: $(HOST_SIM_SRC)/test_xstate_shim.c | $(BUILD)/.packages-host-sim
+$(HOST_SIM_DIR)/test_xstate_shim: $(HOST_SIM_SRC)/test_xstate_shim.c | $(BUILD)/.packages-host-sim
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@gcc -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Static, as the guest's programs are: the glibc they carry is this one.
-$(HOST_SIM)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packages-host-sim
+$(HOST_SIM_DIR)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packages-host-sim
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
@@ -382,16 +393,16 @@ $(HOST_SIM)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packages-
 host-sim: $(XSTATE_SHIM)
 
 # The shim's rules for every host shape on a traced child, and each shape's
-# GLIBC_TUNABLES against this glibc: TAP kept in $(HOST_SIM), shown on failure.
-check-host-sim: $(XSTATE_SHIM) $(HOST_SIM)/test_xstate_shim $(HOST_SIM)/ifunc_targets
-	@echo "  CHECK   $(HOST_SIM)/test_xstate_shim $(XSTATE_SHIM)"
-	@$(HOST_SIM)/test_xstate_shim $(XSTATE_SHIM) >$(HOST_SIM)/test_xstate_shim.tap || \
-		{ cat $(HOST_SIM)/test_xstate_shim.tap; exit 1; }
-	@tail -n 1 $(HOST_SIM)/test_xstate_shim.tap
-	@echo "  CHECK   tests/host-sim/test-glibc-tunables.sh $(HOST_SIM)/ifunc_targets"
-	@$(HOST_SIM_SRC)/test-glibc-tunables.sh $(HOST_SIM)/ifunc_targets >$(HOST_SIM)/test-glibc-tunables.tap || \
-		{ cat $(HOST_SIM)/test-glibc-tunables.tap; exit 1; }
-	@tail -n 1 $(HOST_SIM)/test-glibc-tunables.tap
+# GLIBC_TUNABLES against this glibc: TAP kept in $(HOST_SIM_DIR), shown on failure.
+check-host-sim: $(XSTATE_SHIM) $(HOST_SIM_DIR)/test_xstate_shim $(HOST_SIM_DIR)/ifunc_targets
+	@echo "  CHECK   $(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM)"
+	@$(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM) >$(HOST_SIM_DIR)/test_xstate_shim.tap || \
+		{ cat $(HOST_SIM_DIR)/test_xstate_shim.tap; exit 1; }
+	@tail -n 1 $(HOST_SIM_DIR)/test_xstate_shim.tap
+	@echo "  CHECK   tests/host-sim/test-glibc-tunables.sh $(HOST_SIM_DIR)/ifunc_targets"
+	@$(HOST_SIM_SRC)/test-glibc-tunables.sh $(HOST_SIM_DIR)/ifunc_targets >$(HOST_SIM_DIR)/test-glibc-tunables.tap || \
+		{ cat $(HOST_SIM_DIR)/test-glibc-tunables.tap; exit 1; }
+	@tail -n 1 $(HOST_SIM_DIR)/test-glibc-tunables.tap
 
 check: check-host-sim
 
@@ -452,7 +463,7 @@ BENCH_PACKAGES := hyperfine:hyperfine \
 	python3:python3
 
 .PHONY: bench
-bench: $(INITRAMFS) | $(BUILD)/.packages-bench $(BUILD)/.packages-test
+bench: $(INITRAMFS) doctor | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 	@TOP=$(CURDIR) BUILD=$(BUILD) KTREE=$(KTREE) FRAGMENTS="$(FRAGMENTS)" \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) STORM_BIN=$(BUILD)/rootfs/bin \
 		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \

@@ -5,6 +5,8 @@
 #
 # usage: boot-guest.sh LINUX INITRAMFS MEM [KERNEL ARGS...]
 #   BOOT_WRAPPER (environment): a command to run the kernel under (gdb --args)
+#   XSTATE_SIM_SIZE, XSTATE_SHIM (environment): boot as on a host whose
+#     XSTATE regset is that many bytes (tests/host-sim/README.md)
 set -eu
 
 linux=$1 initramfs=$2 mem=$3
@@ -40,11 +42,23 @@ if [ -n "${UML_DIR:-}" ]; then
 	umldir_args="uml_dir=$UML_DIR"
 fi
 
+# The host simulator: the shim in UML's ptrace (and gdb's, under the
+# wrapper), the guest's glibc kept to the registers that host has.
+sim_env=
+if [ -n "${XSTATE_SIM_SIZE:-}" ]; then
+	[ -r "${XSTATE_SHIM:-}" ] || { echo "boot-guest: the host simulator ${XSTATE_SHIM:-(XSTATE_SHIM unset)} is missing: run make host-sim." >&2; exit 2; }
+	tunables=$("$(dirname "$0")/../tests/host-sim/glibc-tunables.sh" "$XSTATE_SIM_SIZE") || exit 2
+	[ -z "$tunables" ] || set -- "$@" "GLIBC_TUNABLES=$tunables"
+	LD_PRELOAD=$XSTATE_SHIM
+	export LD_PRELOAD XSTATE_SIM_SIZE
+	sim_env="LD_PRELOAD=$LD_PRELOAD XSTATE_SIM_SIZE=$XSTATE_SIM_SIZE${XSTATE_SIM_LOG:+ XSTATE_SIM_LOG=$XSTATE_SIM_LOG} "
+fi
+
 # con0 on stdin/stdout and every other console discarded: UML would open
 # xterms for them. Nothing of the host is shared (no hostfs, no network).
 # shellcheck disable=SC2086 # empty or one word
 set -- "$linux" "mem=$mem" "initrd=$initramfs" con0=fd:0,fd:1 con=null $umldir_args "$@"
-echo "  BOOT    ${BOOT_WRAPPER:+$BOOT_WRAPPER }$*" >&2
+echo "  BOOT    $sim_env${BOOT_WRAPPER:+$BOOT_WRAPPER }$*" >&2
 if [ -z "${BOOT_WRAPPER:-}" ]; then
 	exec "$@"
 fi

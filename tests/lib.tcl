@@ -103,6 +103,8 @@ proc boot_guest {args} {
 	set cmd [list $env(BOOT_GUEST) $env(LINUX) $env(INITRAMFS) $env(MEM) appliance.batch]
 	foreach a [concat $env(ARGS) $args] { lappend cmd $a }
 	log_file -a -noappend $::test_dir/console.log
+	# Under the host simulator (tests/host-sim/), its log beside the console.
+	if {[info exists env(XSTATE_SIM_SIZE)]} { set env(XSTATE_SIM_LOG) $::test_dir/xstate-sim.log }
 	note "boot: [join $cmd]"
 	spawn -noecho {*}$cmd
 	set ::guest_alive 1

@@ -39,6 +39,7 @@ struct fp_options {
 	long iterations;	/* signals per signal subtest */
 	double seconds;		/* each switching subtest */
 	enum corrupt corrupt;
+	long host_xstate;	/* --host-xstate: the host's regset size, or -1 */
 };
 extern struct fp_options opts;
 
@@ -91,7 +92,7 @@ struct fp_host {
 	bool frame_xsave;		/* the frame has FP_XSTATE_MAGIC1 */
 	uint64_t frame_xfeatures;	/* what it claims (FP and SSE without) */
 	uint32_t frame_xstate_size;
-	uint32_t max_size;		/* CPUID.(0xD,0):ECX, all of XCR0 */
+	uint32_t max_size;		/* CPUID.(0xD,0):ECX, or --host-xstate */
 	uint32_t offset[19], size[19];	/* CPUID.(0xD,N) EBX, EAX */
 };
 extern struct fp_host host;

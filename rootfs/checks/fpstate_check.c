@@ -26,7 +26,7 @@
 #include <x86intrin.h>
 #include "fpstate.h"
 
-struct fp_options opts = { .iterations = 50, .seconds = 0.5 };
+struct fp_options opts = { .iterations = 50, .seconds = 0.5, .host_xstate = -1 };
 
 static double tsc_hz;
 
@@ -87,6 +87,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fpstate_check [--iterations N] [--seconds S] [--only NAME]... [--corrupt WHAT]\n"
+		"                     [--host-xstate BYTES]\n"
 		"Checks that the kernel keeps each process's vector registers (SSE xmm0-15,\n"
 		"AVX ymm0-15, AVX-512 zmm0-31 and k0-7: each class CPUID offers, XCR0 enables\n"
 		"and the signal frame claims) across context switches, fork and signals, and\n"
@@ -103,6 +104,9 @@ static void usage(FILE *f)
 		"                  that subtests fail: xmm, ymm, zmm or k (one bit of a\n"
 		"                  register, through a signal frame), magic1, magic2, size\n"
 		"                  or align (the frame the frame subtest judges)\n"
+		"  --host-xstate BYTES  the host's XSTATE regset size, where it is not\n"
+		"                  this CPU's (the host simulator's XSTATE_SIM_SIZE): a\n"
+		"                  frame may be that big; 0: the host has no XSAVE\n"
 		"  -h, --help      this text\n");
 }
 
@@ -120,6 +124,7 @@ static void parse_options(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "corrupt", required_argument, NULL, 'c' },
+		{ "host-xstate", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -155,6 +160,13 @@ static void parse_options(int argc, char **argv)
 			if (i == NR_CORRUPTIONS)
 				bad_usage("--corrupt", optarg, "not one of xmm ymm zmm k magic1 magic2 size align");
 			opts.corrupt = i;
+			break;
+		case 'x':
+			errno = 0;
+			opts.host_xstate = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end ||
+			    opts.host_xstate < 0 || opts.host_xstate > 1 << 20)
+				bad_usage("--host-xstate", optarg, "not a size in bytes from 0 to 1048576");
 			break;
 		case 'h':
 			usage(stdout);

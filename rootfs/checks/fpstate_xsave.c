@@ -36,7 +36,8 @@ void probe_host(void)
 	uint32_t a, b, c, d, ebx7 = 0;
 
 	__cpuid(1, a, b, c, d);
-	host.xsave = c & bit_OSXSAVE;
+	/* A simulated host without XSAVE runs on a CPU that has it. */
+	host.xsave = (c & bit_OSXSAVE) && opts.host_xstate != 0;
 	bool avx = c & bit_AVX;
 	if (__get_cpuid_max(0, NULL) >= 7)
 		__cpuid_count(7, 0, a, ebx7, c, d);
@@ -51,7 +52,8 @@ void probe_host(void)
 		host.cpu_classes |= CLASS_AVX512 |
 				    (ebx7 & bit_AVX512BW ? CLASS_K64 : 0);
 	__cpuid_count(0xd, 0, a, b, c, d);
-	host.max_size = c;
+	/* A simulated host may save more than this CPU can (AMX). */
+	host.max_size = opts.host_xstate > 0 ? (uint32_t)opts.host_xstate : c;
 	for (int i = 2; i < 19; i++) {
 		__cpuid_count(0xd, i, a, b, c, d);
 		host.size[i] = a;
