@@ -15,8 +15,18 @@ mkdir -p "$TEST_DIR"
 # hyperfine stops at a failed boot: its guest must not outlive the stage.
 trap '"$here/../scripts/kill-guest.sh" "$TEST_DIR" >&2' EXIT
 
+# Debian's UML (6.1) sets a fixed 2696 bytes of XSTATE: a bigger host
+# (AMX, real or HOST_SIM) kills it at the first exec of /init.
+peers="appliance:$LINUX debian-uml:$DEBIAN_UML"
+xsave=$("$here/../scripts/host-fact.sh" xsave_bytes)
+rm -f "$raw/boot-debian-uml.cannot-run"
+if [ "${xsave:-0}" -gt 2696 ]; then
+	echo "Debian's user-mode-linux cannot boot on this host (XSAVE state $xsave bytes, over the 2696 its UML sets: no 3f17fed21491); the boot ratio has no peer" >"$raw/boot-debian-uml.cannot-run"
+	peers="appliance:$LINUX"
+fi
+
 set --
-for kernel in "appliance:$LINUX" "debian-uml:$DEBIAN_UML"; do
+for kernel in $peers; do
 	name=${kernel%%:*}
 	rm -f "$raw/boot-$name.times"
 	set -- "$@" -n "$name" "expect $here/boot-once.exp ${kernel#*:} $raw/boot-$name.times"
@@ -25,7 +35,8 @@ echo "  BENCH   hyperfine -N --warmup $warmup --runs $runs $*" >&2
 hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
 	--export-json "$raw/boot.json" "$@"
 # The warm-up boots wrote their times too: keep the timed runs only.
-for name in appliance debian-uml; do
+for kernel in $peers; do
+	name=${kernel%%:*}
 	tail -n "$runs" "$raw/boot-$name.times" >"$raw/boot-$name.times.tmp"
 	mv "$raw/boot-$name.times.tmp" "$raw/boot-$name.times"
 done

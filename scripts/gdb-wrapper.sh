@@ -10,7 +10,7 @@
 here=$(dirname "$0")
 # gdb 13 writes the XSTATE regset with a fixed 2696-byte buffer, which a
 # host with a bigger XSAVE state (AMX: 11008) refuses.
-xsave=$(sed -n 's/.*"xsave_bytes": \([0-9]*\).*/\1/p' "${HOST_FACTS:-/nonexistent}" 2>/dev/null)
+xsave=$("$here/host-fact.sh" xsave_bytes)
 if [ "${xsave:-0}" -gt 2696 ]; then
 	echo "gdb-wrapper: this host's XSAVE state is $xsave bytes: gdb 13 cannot write its registers." >&2
 	echo "  Breakpoints, stepping, backtraces and reading memory work; inferior calls (call, print f()," >&2
