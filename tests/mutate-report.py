@@ -5,7 +5,9 @@
 usage: mutate-report.py run RUN_DIR SUITE...
            one line on one run of the suites (tests/mutate.sh prints it)
        mutate-report.py report OUT MUTANTS_DIR SUITE...
-           the table, OUT/results.json, and the exit status of make mutate
+           the table, OUT/results.json, and the exit status of make mutate;
+           SUITE... are the clean run's, and a mutant with a Suites: line
+           is judged by those alone
 
 It reads only what every suite's result directory keeps, RUN_DIR/SUITE/:
 `verdict`, `console.log` and `counters` ("key value" lines, where a walker
@@ -160,6 +162,8 @@ def summarize_mutant(out, mutants_dir, name, runs, suites):
          'upstream': patch_field(text, 'Upstream'),
          'seconds': int((read_text(os.path.join(out, name, 'seconds')) or '0').strip() or 0),
          'runs': []}
+    suites = (patch_field(text, 'Suites') or '').split() or suites
+    m['suites'] = suites
     if os.path.exists(os.path.join(out, name, 'build-failed')):
         m['result'] = 'build-failed'
         return m
