@@ -60,6 +60,19 @@ fi
 set -- "$linux" "mem=$mem" "initrd=$initramfs" con0=fd:0,fd:1 con=null $umldir_args "$@"
 echo "  BOOT    $sim_env${BOOT_WRAPPER:+$BOOT_WRAPPER }$*" >&2
 if [ -z "${BOOT_WRAPPER:-}" ]; then
+	# UML's main() calls setsid(): unless it leads its process group (as
+	# under make it does not), it leaves the terminal's session, and its
+	# winch thread cannot take the terminal back ("winch_thread :
+	# TIOCSCTTY failed on fd 1 err = 1" on the first screen). On a
+	# terminal it runs as a foreground job of its own instead: it keeps
+	# the terminal, and its window size follows SIGWINCH. A leader (an
+	# expect suite's guest) execs, so that its group stays the guest's.
+	pgrp=$(sed 's/.*) //' "/proc/$$/stat" | cut -d' ' -f3)
+	if [ -t 0 ] && [ -t 1 ] && [ "$pgrp" != $$ ]; then
+		set -m
+		"$@"
+		exit
+	fi
 	exec "$@"
 fi
 

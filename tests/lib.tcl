@@ -98,16 +98,21 @@ proc check {expr msg} {
 # Boot a guest and wait for its shell; extra arguments go to the kernel.
 # appliance.batch asks rootfs/sbin/appliance-shell for a non-interactive
 # shell with terminal echo off, so that only command output comes back.
+# With boot_under_shell set, boot-guest.sh runs as a shell's child, not
+# as the leader of its process group: as make run starts it.
+set boot_under_shell 0
 proc boot_guest {args} {
 	global env spawn_id
 	set cmd [list $env(BOOT_GUEST) $env(LINUX) $env(INITRAMFS) $env(MEM) appliance.batch]
 	foreach a [concat $env(ARGS) $args] { lappend cmd $a }
+	if {$::boot_under_shell} { set cmd [concat [list sh -c {"$@"; exit $?} sh] $cmd] }
 	log_file -a -noappend $::test_dir/console.log
 	# Under the host simulator (tests/host-sim/), its log beside the console.
 	if {[info exists env(XSTATE_SIM_SIZE)]} { set env(XSTATE_SIM_LOG) $::test_dir/xstate-sim.log }
 	note "boot: [join $cmd]"
 	spawn -noecho {*}$cmd
 	set ::guest_alive 1
+	set ::guest_tty $spawn_out(slave,name)
 	set fd [open $::test_dir/guest.pid w]
 	puts $fd [exp_pid]
 	close $fd
@@ -123,6 +128,10 @@ proc boot_guest {args} {
 		-re {appliance: batch shell \(pid ([0-9]+)\)} { set ::shell_pid $expect_out(1,string) }
 		timeout { fail "guest started no shell"; finish }
 		eof { set ::guest_alive 0; fail "guest exited before its shell"; finish }
+	}
+	# A job of its own there: the runner kills UML's group, which its pid names.
+	if {$::boot_under_shell && [file readable [file dirname $::mconsole_socket]/pid]} {
+		file copy -force [file dirname $::mconsole_socket]/pid $::test_dir/guest.pid
 	}
 }
 
