@@ -392,8 +392,9 @@ $(HOST_SIM_DIR)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packa
 .PHONY: host-sim check-host-sim
 host-sim: $(XSTATE_SHIM)
 
-# The shim's rules for every host shape on a traced child, and each shape's
-# GLIBC_TUNABLES against this glibc: TAP kept in $(HOST_SIM_DIR), shown on failure.
+# The shim's rules for every host shape on a traced child, each shape's
+# GLIBC_TUNABLES against this glibc, and which gdb commands an AMX host
+# refuses: TAP kept in $(HOST_SIM_DIR), shown on failure.
 check-host-sim: $(XSTATE_SHIM) $(HOST_SIM_DIR)/test_xstate_shim $(HOST_SIM_DIR)/ifunc_targets
 	@echo "  CHECK   $(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM)"
 	@$(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM) >$(HOST_SIM_DIR)/test_xstate_shim.tap || \
@@ -403,6 +404,10 @@ check-host-sim: $(XSTATE_SHIM) $(HOST_SIM_DIR)/test_xstate_shim $(HOST_SIM_DIR)/
 	@$(HOST_SIM_SRC)/test-glibc-tunables.sh $(HOST_SIM_DIR)/ifunc_targets >$(HOST_SIM_DIR)/test-glibc-tunables.tap || \
 		{ cat $(HOST_SIM_DIR)/test-glibc-tunables.tap; exit 1; }
 	@tail -n 1 $(HOST_SIM_DIR)/test-glibc-tunables.tap
+	@echo "  CHECK   tests/host-sim/test-gdb-xstate-writes.sh $(XSTATE_SHIM)"
+	@$(HOST_SIM_SRC)/test-gdb-xstate-writes.sh $(XSTATE_SHIM) $(HOST_SIM_DIR)/ifunc_targets >$(HOST_SIM_DIR)/test-gdb-xstate-writes.tap || \
+		{ cat $(HOST_SIM_DIR)/test-gdb-xstate-writes.tap; exit 1; }
+	@tail -n 1 $(HOST_SIM_DIR)/test-gdb-xstate-writes.tap
 
 check: check-host-sim
 
