@@ -21,8 +21,10 @@ src=$(dirname "$0")/xsave-size.c
 xsave=$("$probe")
 [ -n "${XSTATE_SIM_SIZE:-}" ] && xsave=$XSTATE_SIM_SIZE
 say "host: ${cpu:-unknown CPU}; XSAVE ${xsave} bytes${XSTATE_SIM_SIZE:+ (simulated)}; kernel $(uname -r)"
-printf '{"cpu": "%s", "xsave_bytes": %s, "host_kernel": "%s"}\n' \
-	"${cpu//[\"\\]/}" "$xsave" "$(uname -r)" >"$build/host.json"
+# xsave_bytes is what the guests see: the simulator's under HOST_SIM.
+printf '{"cpu": "%s", "xsave_bytes": %s, "xsave_simulated": %s, "host_kernel": "%s"}\n' \
+	"${cpu//[\"\\]/}" "$xsave" "$([ -n "${XSTATE_SIM_SIZE:-}" ] && echo true || echo false)" \
+	"$(uname -r)" >"$build/host.json"
 
 # 6.12 UML sets a fixed 2696 bytes of XSTATE; a bigger host refuses it
 # (patches/0013: the size found at boot).

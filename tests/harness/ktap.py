@@ -54,7 +54,9 @@ def result_line(number, status, text, reason="", indent=""):
 
 def header(count, host=None):
     """The version line, the host facts as a diagnostic line, the plan."""
-    facts = ["# host: %s; XSAVE %s bytes; kernel %s" % (host["cpu"], host["xsave_bytes"], host["host_kernel"])] if host else []
+    facts = ["# host: %s; XSAVE %s bytes%s; kernel %s" % (
+        host["cpu"], host["xsave_bytes"], " (simulated)" if host.get("xsave_simulated") else "",
+        host["host_kernel"])] if host else []
     return ["KTAP version 1"] + facts + ["1..%d" % count]
 
 

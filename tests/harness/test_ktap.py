@@ -80,6 +80,13 @@ class KtapTest(unittest.TestCase):
     def test_header_and_plan(self):
         self.assertEqual(self.lines[:2], ["KTAP version 1", "1..%d" % len(SUITES)])
 
+    def test_header_names_the_host_and_a_simulated_xsave_size(self):
+        host = {"cpu": "AMD EPYC", "xsave_bytes": 2432, "host_kernel": "6.18"}
+        self.assertEqual(ktap.header(3, host)[1], "# host: AMD EPYC; XSAVE 2432 bytes; kernel 6.18")
+        host.update(xsave_bytes=11008, xsave_simulated=True)
+        self.assertEqual(ktap.header(3, host)[1],
+                         "# host: AMD EPYC; XSAVE 11008 bytes (simulated); kernel 6.18")
+
     def test_closing_lines(self):
         self.assertEqual(self.lines[-2:], ["# Totals: pass:4 fail:3 xfail:1 xpass:1 skip:1 error:1",
                                            "5 passed, 5 failed, 1 skipped"])
