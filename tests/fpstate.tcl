@@ -6,6 +6,9 @@ source [file join [file dirname [info script]] lib.tcl]
 # Run fpstate_check ARGS in the guest; returns {status plan results
 # output}, results a dict of subtest name -> {pass|fail|skip reason}.
 proc run_fpstate_check {args} {
+	# Under the host simulator the guest's CPUID is this CPU's: a frame is
+	# judged by the simulated host's size.
+	if {[info exists ::env(XSTATE_SIM_SIZE)]} { lappend args --host-xstate $::env(XSTATE_SIM_SIZE) }
 	set out [guest_run "fpstate_check $args" -status status -timeout 120]
 	set plan -1
 	set results [dict create]
@@ -78,8 +81,7 @@ proc check_host_shape {n} {
 	global env
 	set env(XSTATE_SIM_SIZE) $n
 	boot_guest
-	# The guest's CPUID is this CPU's: the frame is judged by the host's size.
-	set out [check_fpstate --host-xstate $n]
+	set out [check_fpstate]
 	set offered ""
 	regexp {offer (.*)$} [fpstate_line $out cpu] -> offered
 	set want [lmap c [dict get $::host_shape_classes $n] { if {$c in $offered} { set c } else continue }]
