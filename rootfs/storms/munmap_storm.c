@@ -33,6 +33,8 @@ static const struct storm_option options[] = {
 };
 
 enum { WHOLE, PARTIAL, MREMAP, MPROTECT, MUNMAP_CALLS, TABLES_TOUCHED, THREAD_FAULTS };
+#define NR_OPS (MPROTECT + 1)	/* the ops a region is taken apart by */
+
 static const char *const counter_names[] = {
 	"whole_unmaps", "partial_unmaps", "mremaps", "mprotect_splits",
 	"munmap_calls", "tables_touched", "thread_faults", NULL
@@ -82,6 +84,17 @@ static int unmap(struct storm *s, char *p, size_t len)
 	return 0;
 }
 
+/* A new random order of the NR_OPS ops (Fisher-Yates). */
+static void shuffle_ops(uint64_t *rng, int *order)
+{
+	for (int i = NR_OPS - 1; i > 0; i--) {
+		int j = (int)rng_below(rng, i + 1), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
 /* One op and its random parameters, all drawn before it runs. */
 struct choice {
 	int op;
@@ -90,10 +103,10 @@ struct choice {
 };
 
 /* Draws lo < hi on page boundaries, at least 2 MiB in from either end. */
-static struct choice draw_choice(uint64_t *rng, size_t len)
+static struct choice draw_choice(uint64_t *rng, size_t len, int op)
 {
 	size_t pages = len / PAGE_BYTES;
-	struct choice c = { .op = rng_below(rng, MPROTECT + 1) };
+	struct choice c = { .op = op };
 
 	if (c.op == PARTIAL || c.op == MPROTECT) {
 		c.lo = EDGE_PAGES + rng_below(rng, pages - 2 * EDGE_PAGES);
@@ -196,13 +209,20 @@ static int worker(struct storm *s, int idx, uint64_t seed)
 	size_t len = (size_t)span_mib << 20;
 	uint64_t rng = seed;
 	int i, started, rc;
+	int order[NR_OPS] = { WHOLE, PARTIAL, MREMAP, MPROTECT };
 	struct choice c;
 	long n;
 
 	started = start_faulters(s, f);
 	rc = started < threads;
 	for (n = 0; !rc && storm_next_op(s) >= 0; n++) {
-		c = draw_choice(&rng, len);
+		/*
+		 * Each op once in every round, in a random order: a short storm
+		 * (1 s on a KASAN kernel is a few ops) still does them all.
+		 */
+		if (n % NR_OPS == 0)
+			shuffle_ops(&rng, order);
+		c = draw_choice(&rng, len, order[n % NR_OPS]);
 		storm_verbose(s, "op: worker %d #%ld %s pages %zu..%zu shift %zu", idx, n,
 			      op_names[c.op], c.lo / PAGE_BYTES, c.hi / PAGE_BYTES, c.shift);
 		rc = run_op(s, &c, len);
