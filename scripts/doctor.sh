@@ -15,11 +15,24 @@ blocker() { echo "doctor: $*" >&2; fail=1; }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mkdir -p "$build"
-probe=$build/xsave-size
-src=$(dirname "$0")/xsave-size.c
+# The XSAVE size as UML will find it: the host's answer to a tracer (the
+# simulator's, under HOST_SIM), which also tells whether ptrace works.
+probe=$build/ptrace-probe
+src=$(dirname "$0")/ptrace-probe.c
 [[ "$probe" -nt "$src" ]] || gcc -O2 -o "$probe" "$src"
-xsave=$("$probe")
-[ -n "${XSTATE_SIM_SIZE:-}" ] && xsave=$XSTATE_SIM_SIZE
+if [ -n "${XSTATE_SIM_SIZE:-}" ]; then
+	xsave=$(LD_PRELOAD=$XSTATE_SHIM "$probe") || true
+else
+	xsave=$("$probe") || true
+fi
+case $xsave in
+[0-9]*) ;;
+*)
+	blocker "this host does not let a process trace its child (${xsave:-the probe printed nothing}), and UML must:"
+	blocker "  Fix: Yama ptrace_scope 0-2; in a container, allow ptrace (docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined)."
+	xsave=0
+	;;
+esac
 say "host: ${cpu:-unknown CPU}; XSAVE ${xsave} bytes${XSTATE_SIM_SIZE:+ (simulated)}; kernel $(uname -r)"
 # xsave_bytes is what the guests see: the simulator's under HOST_SIM.
 printf '{"cpu": "%s", "xsave_bytes": %s, "xsave_simulated": %s, "host_kernel": "%s"}\n' \
@@ -40,10 +53,6 @@ scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
 if [ "$scope" = 3 ]; then
 	blocker "kernel.yama.ptrace_scope is 3: no process may ptrace, and UML must."
 	blocker "  Fix: a host with ptrace_scope 0-2 (it can only be lowered by a reboot)."
-fi
-# A container's seccomp profile may refuse ptrace itself.
-if grep -q '^Seccomp:[[:space:]]*2' /proc/self/status 2>/dev/null; then
-	say "a seccomp filter is active here: if ptrace is refused, run the container with ptrace allowed"
 fi
 
 # UML maps its memory from TMPDIR (else /dev/shm, then /tmp) with PROT_EXEC.
