@@ -93,25 +93,21 @@ proc check_host_shape {n} {
 	finish
 }
 
-# The shim's log of this suite's guest: it presented N bytes and refused
-# no set (a refusal is what kills a guest on such a host).
+# The shim's log of this suite's guest: it presented N bytes, and the
+# kernel's sets went through, none refused (a refusal is what kills a
+# guest on such a host). The log's lines, not its totals: those come only
+# from a process that exits through exit(), and UML may not.
 proc check_shim_log {n} {
 	set fd [open $::env(XSTATE_SIM_LOG)]
 	set log [read $fd]
 	close $fd
-	set sets 0
-	set refused 0
-	foreach line [split $log "\n"] {
-		if {[regexp {totals: [0-9]+ GETREGSET, ([0-9]+) SETREGSET NT_X86_XSTATE; refused ([0-9]+) EFAULT, ([0-9]+) EINVAL} $line -> s efault einval]} {
-			incr sets $s
-			incr refused [expr {$efault + $einval}]
-		}
-	}
+	set sets [regexp -all -line {SETREGSET pid [0-9]+: [0-9]+ bytes as } $log]
+	set refusals [regexp -all -inline -line {^.*: (?:EFAULT|EINVAL)\M.*$} $log]
 	if {$n == 0} {
 		check {[string match "*ENODEV (no XSAVE)*" $log]} "the shim answered the guest's kernel as a host without XSAVE (ENODEV)"
-		check {$refused == 0} "the shim refused no set ($refused)"
 	} else {
 		check {[string match "*presenting $n bytes*" $log]} "the shim presented the host's XSTATE regset as $n bytes"
-		check {$sets > 0 && $refused == 0} "the guest's kernel set the regset $sets times, none refused ($refused EFAULT or EINVAL)"
+		check {$sets > 0} "the guest's kernel set the regset through the shim ($sets sets logged)"
 	}
+	check {[llength $refusals] == 0} "the shim refused none of the kernel's requests ([lindex $refusals 0])"
 }

@@ -79,7 +79,7 @@ static unsigned int sim_size;		/* N */
 static uint64_t sim_xfeatures;		/* the simulated host's user XCR0 */
 static struct component layout[XFEATURE_MAX];
 static int log_fd = -1;
-static unsigned long n_get, n_set, n_efault, n_einval, n_enodev, n_lines;
+static unsigned long n_get, n_set, n_efault, n_einval, n_enodev, n_lines, n_refusal_lines;
 static int first_use_logged;
 static __thread unsigned char *state_buf;	/* the real regset, per thread */
 
@@ -103,20 +103,42 @@ static void log_line(const char *fmt, ...)
 		return;
 }
 
-static void log_call(const char *fmt, ...)
+/* A log line of a kind that may come often: the first LOG_LINES_MAX. */
+static void vlog_capped(unsigned long *count, const char *kind,
+			const char *fmt, va_list ap)
 {
 	char line[200];
-	va_list ap;
-	unsigned long nr = __atomic_add_fetch(&n_lines, 1, __ATOMIC_RELAXED);
+	unsigned long nr = __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
 
 	if (nr > LOG_LINES_MAX)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	log_line("%s", line);
 	if (nr == LOG_LINES_MAX)
-		log_line("further translations are counted, not logged");
+		log_line("further %s are counted, not logged", kind);
+}
+
+static void log_call(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_capped(&n_lines, "translations", fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * A refusal (EFAULT, EINVAL) has a cap of its own: it is what kills a
+ * guest, and a suite reads the log for it while the process lives on
+ * (the totals come only from a process that exits through exit()).
+ */
+static void log_refusal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_capped(&n_refusal_lines, "refusals", fmt, ap);
+	va_end(ap);
 }
 
 static __attribute__((noreturn)) void die(const char *fmt, ...)
@@ -306,7 +328,7 @@ static long begin_request(const char *what, unsigned long *counter, pid_t pid,
 	if (real_size < 0)
 		return -1;
 	if (iov->iov_len % sizeof(uint64_t)) {
-		log_call("%s pid %d: %zu bytes, not whole words: EINVAL",
+		log_refusal("%s pid %d: %zu bytes, not whole words: EINVAL",
 			 what, (int)pid, iov->iov_len);
 		return fail(EINVAL);
 	}
@@ -361,7 +383,7 @@ static long set_xstate(pid_t pid, struct iovec *iov)
 	/* The kernel clamps iov_len to its size, then wants all of it. */
 	len = iov->iov_len < sim_size ? iov->iov_len : sim_size;
 	if (len != sim_size) {
-		log_call("SETREGSET pid %d: %zu bytes: EFAULT (this host takes %u)",
+		log_refusal("SETREGSET pid %d: %zu bytes: EFAULT (this host takes %u)",
 			 (int)pid, len, sim_size);
 		return fail(EFAULT);
 	}
@@ -369,14 +391,14 @@ static long set_xstate(pid_t pid, struct iovec *iov)
 	/* The tracee never has AMX permission: XTILE_DATA is not its feature. */
 	if (xfeatures & (MASK_XTILE_DATA | ~sim_xfeatures) ||
 	    get_u64(user, XCOMP_BV_OFFSET)) {
-		log_call("SETREGSET pid %d: xfeatures %#llx xcomp_bv %#llx: EINVAL",
+		log_refusal("SETREGSET pid %d: xfeatures %#llx xcomp_bv %#llx: EINVAL",
 			 (int)pid, (unsigned long long)xfeatures,
 			 (unsigned long long)get_u64(user, XCOMP_BV_OFFSET));
 		return fail(EINVAL);
 	}
 	for (i = 0; i < HEADER_RESERVED_SIZE; i++)
 		if (user[HEADER_RESERVED_OFFSET + i]) {
-			log_call("SETREGSET pid %d: reserved header byte %d set: EINVAL",
+			log_refusal("SETREGSET pid %d: reserved header byte %d set: EINVAL",
 				 (int)pid, i);
 			return fail(EINVAL);
 		}
