@@ -6,8 +6,8 @@ usage: mutate-report.py run RUN_DIR SUITE...
            one line on one run of the suites (tests/mutate.sh prints it)
        mutate-report.py report OUT MUTANTS_DIR SUITE...
            the table, OUT/results.json, and the exit status of make mutate;
-           SUITE... are the clean run's, and a mutant with a Suites: line
-           is judged by those alone
+           SUITE... (MUTATE_TESTS) judge every mutant without a Suites:
+           line of its own; the clean run ran them and every mutant's own
 
 It reads only what every suite's result directory keeps, RUN_DIR/SUITE/:
 `verdict`, `console.log` and `counters` ("key value" lines, where a walker
@@ -208,11 +208,12 @@ def report(out, mutants_dir, suites):
     names = (read_text(os.path.join(out, 'plan')) or '').split()
     runs = int((read_text(os.path.join(out, 'runs')) or '1').strip())
     mutants = [summarize_mutant(out, mutants_dir, n, runs, suites) for n in names]
-    clean_run = summarize_run(os.path.join(out, 'clean', 'run1'), suites)
+    clean_suites = sorted(set(suites).union(*(m['suites'] for m in mutants)))
+    clean_run = summarize_run(os.path.join(out, 'clean', 'run1'), clean_suites)
     # The clean run passes when no suite failed (an expected failure is a pass).
     clean = {'passed': not clean_run['caught'] and clean_run['complete'],
              'failed_suites': clean_run['failed_suites'], 'run': clean_run}
-    result = {'suites': suites, 'runs': runs,
+    result = {'suites': clean_suites, 'runs': runs,
               'seconds': int((read_text(os.path.join(out, 'seconds')) or '0').strip() or 0),
               'mutants': mutants, 'clean': clean}
     with open(os.path.join(out, 'results.json.tmp'), 'w') as f:
@@ -223,7 +224,7 @@ def report(out, mutants_dir, suites):
     counts = {k: sum(m['result'] == k for m in mutants)
               for k in ('caught', 'flaky', 'survived', 'build-failed', 'error')}
     print(', '.join(f'{v} {k}' for k, v in counts.items()) + f"; results: {os.path.join(out, 'results.json')}")
-    misses = quick_profile_misses(result, suites)
+    misses = quick_profile_misses(result, clean_suites)
     ok = counts['caught'] == len(mutants) and clean['passed'] and not misses
     return 0 if ok else 1
 

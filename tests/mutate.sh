@@ -237,7 +237,7 @@ main() {
 	run_suites "$OUT/clean/run1" $clean_suites
 	echo $(($(date +%s) - t0)) >"$OUT/seconds"
 	# shellcheck disable=SC2086 # one word a suite
-	"$TOP/tests/mutate-report.py" report "$OUT" "$MUTANTS_DIR" $clean_suites
+	"$TOP/tests/mutate-report.py" report "$OUT" "$MUTANTS_DIR" $MUTATE_TESTS
 }
 
 main

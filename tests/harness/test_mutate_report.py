@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of make mutate's report: timing a crash on the console."""
+"""Unit tests of make mutate's report: timing a crash on the console, each mutant's suites."""
 
+import contextlib
 import importlib.util
+import io
+import json
 import os
+import tempfile
 import unittest
 
 SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'mutate-report.py')
@@ -40,3 +44,51 @@ class CrashTimeTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class ReportTest(unittest.TestCase):
+    """A mutant with a Suites: line of its own beside one judged by MUTATE_TESTS."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.out = os.path.join(self.tmp.name, 'mutate')
+        self.mutants = os.path.join(self.tmp.name, 'mutants')
+        os.makedirs(self.mutants)
+        self.write(os.path.join(self.out, 'plan'), 'storm-bug\nfp-bug\n')
+        self.write(os.path.join(self.out, 'runs'), '1\n')
+        self.write(os.path.join(self.mutants, 'storm-bug.patch'), 'Story: s\nUpstream: N/A, synthetic\n')
+        self.write(os.path.join(self.mutants, 'fp-bug.patch'), 'Story: f\nUpstream: N/A, synthetic\nSuites: fpstate\n')
+
+    @staticmethod
+    def write(path, text):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            f.write(text)
+
+    def result(self, run, suite, verdict):
+        self.write(os.path.join(self.out, run, suite, 'result.json'), '{"result": "%s"}' % verdict)
+
+    def report(self):
+        with contextlib.redirect_stdout(io.StringIO()):
+            status = mutate_report.report(self.out, self.mutants, ['storm-overflow'])
+        with open(os.path.join(self.out, 'results.json')) as f:
+            return status, json.load(f)
+
+    def test_each_mutant_is_judged_by_its_own_suites(self):
+        self.result('storm-bug/run1', 'storm-overflow', 'fail')
+        self.result('fp-bug/run1', 'fpstate', 'fail')
+        for suite in ('storm-overflow', 'fpstate'):
+            self.result('clean/run1', suite, 'pass')
+        status, results = self.report()
+        self.assertEqual([m['result'] for m in results['mutants']], ['caught', 'caught'])
+        self.assertEqual(results['suites'], ['fpstate', 'storm-overflow'])
+        self.assertEqual(status, 0)
+
+    def test_the_clean_run_must_cover_every_mutants_suites(self):
+        self.result('storm-bug/run1', 'storm-overflow', 'fail')
+        self.result('fp-bug/run1', 'fpstate', 'fail')
+        self.result('clean/run1', 'storm-overflow', 'pass')
+        status, results = self.report()
+        self.assertFalse(results['clean']['passed'])
+        self.assertEqual(status, 1)
