@@ -15,7 +15,7 @@ CURDIR := $(SPACELESS)/src
 BUILD := $(SPACELESS)/build
 endif
 
-# User-facing variables (README: "Make variables")
+# User-facing variables (docs/running.md, "Make variables")
 KSRC ?=
 KASAN ?= 0
 COVERAGE ?= 0

@@ -136,7 +136,7 @@ proc boot_guest {args} {
 }
 
 # A console stall is an answer the guest holds back until more input
-# arrives: a console interrupt UML missed (README, "The console").
+# arrives: a console interrupt UML missed (docs/known-issues.md, "The console").
 # Nothing is typed while a command runs; only when its time is up does
 # one empty line (a no-op for the batch shell) ask whether the answer was
 # held back, and if it then comes, the suite fails for the stall.
