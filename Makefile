@@ -15,21 +15,39 @@ CURDIR := $(SPACELESS)/src
 BUILD := $(SPACELESS)/build
 endif
 
-# User-facing variables (docs/running.md, "Make variables")
+# User-facing variables: make help prints the ## lines, one a variable
+# (NAME=DEFAULT: meaning) or target (make NAME: what it does).
+## KSRC=: a Linux 6.12 tree to use instead of Debian's linux-source-6.12
 KSRC ?=
+## APPLY_PATCHES=: with KSRC, 1 applies the series to that tree (else it must have it)
+APPLY_PATCHES ?=
+## KASAN=0: 1 builds and uses a KASAN kernel (build/kernel-kasan/)
 KASAN ?= 0
+## COVERAGE=0: 1 builds and uses the gcov kernel (build/kernel-coverage/; make coverage sets it)
 COVERAGE ?= 0
+## MEM=256M: guest memory, 64M to 16G
 MEM ?= 256M
+## ARGS=: extra kernel arguments for the guest
 ARGS ?=
+## TESTS=: suites to run, by name (default all; make list names them)
 TESTS ?=
+## QUICK=: 1 runs the quick profile (tests/quick-profile) and skips make check
 QUICK ?=
+## JOBS=nproc: kbuild jobs, and suites make test runs at once
 JOBS ?= $(shell nproc)
+## GDB_ARGS=: extra gdb arguments for make gdb (-batch -x my.gdb for a script)
 GDB_ARGS ?=
+## SEED=: the storms' and walkers' seed in make test (default random; a failure prints it)
 SEED ?=
+## FALLBACK_FIX=: 1 also applies patches/optional/ (the fallback waits for a grace period)
 FALLBACK_FIX ?=
+## DURATION=: seconds each storm runs (default the suite's 1-3 s); make soak needs it
 DURATION ?=
+## SHARD=: I/N runs the I-th of N shares of the suites (tests/README.md, sharding)
 SHARD ?=
+## DIRS=: make merge-results: the results directories to merge into build/results
 DIRS ?=
+## HOST_SIM=: 11008, 2696, 832 or 0: boot every guest as on a host whose XSTATE regset is that big (0: no XSAVE; tests/host-sim/)
 HOST_SIM ?=
 
 # Where UML keeps each guest's mconsole socket and pid file (not ~/.uml).
@@ -146,8 +164,19 @@ $(BUILD)/.packages-goals:
 	@$(CURDIR)/scripts/need-packages.sh "$(or $(MAKECMDGOALS),all)" $(goal_packages)
 	@mkdir -p $(@D) && touch $@
 
+## make all: the kernel, the walker and the initramfs (kernel rootfs)
 .PHONY: all
 all: kernel rootfs
+
+## make help: these targets and the variables, from the Makefile's ## lines
+.PHONY: help
+help:
+	@echo "Targets:"
+	@sed -n 's/^## make \([^:]*\): \(.*\)/\1\t\2/p' $(CURDIR)/Makefile | \
+		awk -F'\t' '{ printf "  make %-16s %s\n", $$1, $$2 }'
+	@echo "Variables (make TARGET VAR=value):"
+	@sed -n 's/^## \([A-Z_]*\)=\([^:]*\): \(.*\)/\1=\2\t\3/p' $(CURDIR)/Makefile | \
+		awk -F'\t' '{ printf "  %-22s %s\n", $$1, $$2 }'
 
 # --- host packages -----------------------------------------------------------
 .PHONY: packages
@@ -180,6 +209,7 @@ $(BUILD)/.ksrc-checked: FORCE | $(BUILD)/.packages-build
 	@$(CURDIR)/scripts/check-ksrc.sh $(KTREE) $(if $(APPLY_PATCHES),apply,check) $(PATCHES)
 	@mkdir -p $(@D) && touch $@
 
+## make source: Debian's linux-source-6.12 unpacked and patched (or KSRC checked)
 .PHONY: source
 source: $(KTREE_READY)
 
@@ -188,6 +218,8 @@ source: $(KTREE_READY)
 $(KOBJ)/.config: $(FRAGMENTS) $(CURDIR)/kernel-config/merge.sh | $(KTREE_READY)
 	@$(CURDIR)/kernel-config/merge.sh $(KTREE) $(KOBJ) $(FRAGMENTS)
 
+## make config: the merged .config (kernel-config/ fragments)
+## make menuconfig: the kernel's menuconfig on that .config
 .PHONY: config menuconfig
 config: $(KOBJ)/.config
 
@@ -197,6 +229,7 @@ menuconfig: $(KOBJ)/.config
 # --- kernel and walker module ------------------------------------------------
 # kbuild decides what to rebuild: it always runs, and is quick when
 # nothing changed.
+## make kernel: the patched UML kernel
 .PHONY: kernel
 kernel: $(LINUX)
 
@@ -218,6 +251,7 @@ $(WALKER_KO): $(WALKER_SRC) $(LINUX)
 	@$(MAKE) -C $(KOBJ) M=$(WALKER_OBJ) ARCH=um modules >$(WALKER_OBJ)/build.log 2>&1 || \
 		{ cat $(WALKER_OBJ)/build.log >&2; exit 1; }
 
+## make walker: the walker module, table_walker.ko
 .PHONY: walker
 walker: $(WALKER_KO)
 
@@ -247,6 +281,8 @@ $(INITRAMFS): $(STORM_BIN) $(WALKER_KO) $(ROOTFS_FILES) $(CURDIR)/rootfs/make-in
 	@$(CURDIR)/rootfs/make-initramfs.sh $@ $(KOBJ)/usr/gen_init_cpio /bin/busybox \
 		$(CURDIR)/rootfs $(BUILD)/rootfs/bin $(WALKER_KO)
 
+## make rootfs: the initramfs: busybox, storms, checks, the walker
+## make storms: the storm programs alone
 .PHONY: rootfs storms
 rootfs: $(INITRAMFS)
 storms: $(STORM_BIN)
@@ -254,10 +290,12 @@ storms: $(STORM_BIN)
 # --- use ---------------------------------------------------------------------
 # The host's CPU and XSAVE size, and the known causes of a boot death
 # (scripts/doctor.sh), before any guest boots.
+## make doctor: the host: CPU, XSAVE size, ptrace, TMPDIR, memory (before any boot)
 .PHONY: doctor
 doctor: | $(KTREE_READY)
 	@$(CURDIR)/scripts/doctor.sh $(KTREE) $(BUILD) $(MEM_MIB)
 
+## make run: boot the appliance with its shell on this terminal
 .PHONY: run
 run: $(INITRAMFS) $(SIM_SHIM) doctor
 	@$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
@@ -302,6 +340,7 @@ endif
 endif
 
 # The harness's own tests run first: a broken judge must not judge guests.
+## make test: make check, then every suite (TESTS=): KTAP, build/results/
 .PHONY: test
 TEST_CHECK ?= check
 test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
@@ -314,6 +353,7 @@ test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
 # script: seconds, no guest, no kernel build.
 SHELL_SCRIPTS = $(shell cd $(CURDIR) && find . \( -path ./build -o -path ./.git \) -prune -o -type f -print | \
 	while read -r f; do head -n 1 "$$f" | grep -qaE '^.!.*/(ba)?sh' && echo "$${f:2}"; done | sort)
+## make check: the harness's own tests, no guest: seconds
 .PHONY: check
 check: | $(BUILD)/.packages-check
 	@echo "  CHECK   python3 -m unittest discover -s tests/harness -t tests"
@@ -321,6 +361,10 @@ check: | $(BUILD)/.packages-check
 		python3 -m unittest discover -q -s harness -t .
 	@echo "  CHECK   tests/quick-profile covers every fault knob"
 	@$(HARNESS) quick-check $(CURDIR)/tests $(CURDIR)/tests/quick-profile
+	@echo "  CHECK   every user-facing variable has its ## line (make help)"
+	@undoc=$$(sed -n 's/^\([A-Z_]*\) ?=.*/\1/p' $(CURDIR)/Makefile | grep -vx TEST_CHECK | \
+		while read -r v; do grep -q "^## $$v=" $(CURDIR)/Makefile || echo "$$v"; done); \
+		[ -z "$$undoc" ] || { echo "make check: no '## VAR=DEFAULT: meaning' line above:" $$undoc >&2; exit 1; }
 	@echo "  CHECK   shellcheck $(words $(SHELL_SCRIPTS)) scripts"
 	@cd $(CURDIR) && shellcheck $(SHELL_SCRIPTS)
 
@@ -330,12 +374,14 @@ $(BUILD)/.packages-check: | $(BUILD)/.packages-goals
 
 # Many results directories (shards, hosts) into one summary.json and
 # junit.xml in RESULTS (tests/README.md).
+## make merge-results: join results directories (DIRS=) into one summary.json and junit.xml
 .PHONY: merge-results
 merge-results: | $(BUILD)/.packages-check
 	@[ -n '$(DIRS)' ] || { echo 'make merge-results: set DIRS to the results directories to merge, e.g. DIRS="a/results b/results"' >&2; exit 2; }
 	@$(HARNESS) merge $(RESULTS) $(DIRS)
 
 # The same kernel and initramfs under gdb; GDB_ARGS='-batch -x my.gdb' for a script.
+## make gdb: the guest under gdb (GDB_ARGS=)
 .PHONY: gdb
 gdb: $(INITRAMFS) $(SIM_SHIM) doctor | $(BUILD)/.packages-gdb
 	@BOOT_WRAPPER="$(CURDIR)/scripts/gdb-wrapper.sh $(GDB_ARGS) --args" \
@@ -347,6 +393,7 @@ $(BUILD)/.packages-gdb: | $(BUILD)/.packages-goals
 
 # The storm suites for as long as asked (seconds per storm), JOBS guests at once.
 SOAK_TESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/storm-*.exp))))
+## make soak: the storm suites for DURATION seconds each
 .PHONY: soak
 soak:
 	@case '$(DURATION)' in ''|*[!0-9]*) \
@@ -355,6 +402,7 @@ soak:
 
 # The harness's own negative controls and bad-input checks (also in make test).
 SELFTESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/selftest-*.exp))))
+## make selftest: the harness's own negative controls (selftest-*)
 .PHONY: selftest
 selftest:
 	@$(MAKE) --no-print-directory test TESTS="$(SELFTESTS)"
@@ -389,6 +437,8 @@ $(HOST_SIM_DIR)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packa
 	@echo "  CC      $@"
 	@gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
 
+## make host-sim: the host simulator, build/host-sim/xstate-shim.so
+## make check-host-sim: the host simulator's native tests
 .PHONY: host-sim check-host-sim
 host-sim: $(XSTATE_SHIM)
 
@@ -427,6 +477,8 @@ COVERAGE_TESTS := $(filter-out selftest-any-user selftest-inputs,$(sort $(basena
 COVERAGE_PACKAGES := lcov:lcov \
 	lcov:genhtml \
 	gcc:gcov-tool
+## make coverage: the suites on a gcov kernel, and the report (build/coverage/)
+## make coverage-report: the report alone, from the last make coverage
 .PHONY: coverage coverage-report
 coverage: | $(BUILD)/.packages-coverage
 	@status=0; $(MAKE) --no-print-directory COVERAGE=1 test TESTS="$(or $(TESTS),$(COVERAGE_TESTS))" || status=$$?; \
@@ -446,10 +498,15 @@ $(BUILD)/.packages-coverage: | $(BUILD)/.packages-goals
 # Detection power: each mutant of tests/mutants/ applied to the tree, the
 # kernel rebuilt, MUTATE_TESTS run RUNS times, the tree restored byte for
 # byte; then a clean run. A KSRC tree is mutated only with MUTATE_KSRC=1.
+## MUTANTS=: make mutate: the mutants to run, by name (default all of tests/mutants/)
 MUTANTS ?=
+## RUNS=3: make mutate: runs of the suites per mutant
 RUNS ?= 3
+## MUTATE_TESTS=storm-*: make mutate: the suites of a mutant with no Suites: line
 MUTATE_TESTS ?= storm-fork storm-exit storm-munmap storm-overflow storm-fallback-irq storm-madvise
+## MUTATE_KSRC=: with KSRC, 1 lets make mutate patch (and restore) that tree
 MUTATE_KSRC ?=
+## make mutate: each mutant of tests/mutants/ applied, built and tested (MUTANTS=, RUNS=)
 .PHONY: mutate
 mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 	@TOP=$(CURDIR) KTREE=$(KTREE) KSRC='$(KSRC)' MUTATE_KSRC='$(MUTATE_KSRC)' \
@@ -459,14 +516,18 @@ mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 # --- bench -------------------------------------------------------------------
 # Build, boot, suite, storm and walker figures as ratios against peers
 # (KUnit, Debian's user-mode-linux, the host) in build/bench/: bench/README.md.
+## BENCH_QUICK=0: make bench: 1 skips the cold builds
 BENCH_QUICK ?= 0
+## BENCH_STAGES=all: make bench: the stages to run (boot storms suite console build loop)
 BENCH_STAGES ?= boot storms suite console build loop
+## BENCH_RUNS=3: make bench: runs per figure
 BENCH_RUNS ?= 3
 BENCH_PACKAGES := hyperfine:hyperfine \
 	gnuplot-nox:gnuplot \
 	user-mode-linux:/usr/bin/linux.uml \
 	python3:python3
 
+## make bench: figures against peers (bench/README.md)
 .PHONY: bench
 bench: $(INITRAMFS) doctor | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 	@TOP=$(CURDIR) BUILD=$(BUILD) KTREE=$(KTREE) FRAGMENTS="$(FRAGMENTS)" \
@@ -481,6 +542,8 @@ $(BUILD)/.packages-bench: | $(BUILD)/.packages-goals
 # --- housekeeping ------------------------------------------------------------
 # clean keeps the unpacked (and perhaps edited) kernel tree; distclean
 # removes everything the build made.
+## make clean: the kernels' objects, the rootfs and the results (keeps .config)
+## make distclean: everything under build/
 .PHONY: clean distclean
 clean:
 	@for k in $(wildcard $(BUILD)/kernel $(BUILD)/kernel-*); do \
