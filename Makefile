@@ -307,6 +307,11 @@ REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS HOST_SIM
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
 HARNESS := PYTHONPATH=$(CURDIR)/tests PYTHONDONTWRITEBYTECODE=1 python3 -m harness
 
+## make list: every suite and what it shows, from its # summary: header
+.PHONY: list
+list:
+	@$(HARNESS) list $(CURDIR)/tests
+
 # QUICK=1: the suites of tests/quick-profile, which still catch every
 # fault knob and every mutant the full suite catches (tests/README.md).
 ifeq ($(QUICK),1)
@@ -361,6 +366,8 @@ check: | $(BUILD)/.packages-check
 		python3 -m unittest discover -q -s harness -t .
 	@echo "  CHECK   tests/quick-profile covers every fault knob"
 	@$(HARNESS) quick-check $(CURDIR)/tests $(CURDIR)/tests/quick-profile
+	@echo "  CHECK   docs/how-a-test-flows.md lists the suites as their headers do (make list)"
+	@$(HARNESS) list-check $(CURDIR)/tests $(CURDIR)/docs/how-a-test-flows.md
 	@echo "  CHECK   every user-facing variable has its ## line (make help)"
 	@undoc=$$(sed -n 's/^\([A-Z_]*\) ?=.*/\1/p' $(CURDIR)/Makefile | grep -vx TEST_CHECK | \
 		while read -r v; do grep -q "^## $$v=" $(CURDIR)/Makefile || echo "$$v"; done); \

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge, quick, coverage.
+"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge, list, quick, coverage.
 
 usage: PYTHONPATH=tests python3 -m harness VERB ...   (tests/README.md)
 Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed
@@ -9,9 +9,10 @@ Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed
 import argparse
 import json
 import os
+import re
 import sys
 
-from . import coverage, facts, ktap, lcov, merge, quick, results, shard, verdict
+from . import coverage, facts, ktap, lcov, merge, quick, results, shard, suite_list, verdict
 
 
 def print_lines(lines):
@@ -67,6 +68,23 @@ def cmd_merge(args):
                   "finished make test wrote" % directory, file=sys.stderr)
             return 2
     return finish_lines(args.out, merge.write(args.out, args.dirs))
+
+
+def cmd_list(args):
+    if args.markdown:
+        print_lines(suite_list.markdown(args.tests))
+    else:
+        pairs = suite_list.summaries(args.tests)
+        width = max(len(n) for n, _ in pairs)
+        print_lines(["%-*s  %s" % (width, n, re.sub(r"`|\*\*", "", s or "").replace("\\|", "|")) for n, s in pairs])
+    return 0
+
+
+def cmd_list_check(args):
+    problems = suite_list.doc_problems(args.tests, args.doc)
+    for p in problems:
+        print("list: " + p, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_quick_check(args):
@@ -150,6 +168,14 @@ def parse_args(argv):
     p.add_argument("out")
     p.add_argument("dirs", nargs="+")
     p.set_defaults(run=cmd_merge)
+    p = verbs.add_parser("list", help="print each suite and its summary header (make list)")
+    p.add_argument("tests")
+    p.add_argument("--markdown", action="store_true", help="as the table of docs/how-a-test-flows.md")
+    p.set_defaults(run=cmd_list)
+    p = verbs.add_parser("list-check", help="check DOC's suites table against the suites' headers")
+    p.add_argument("tests")
+    p.add_argument("doc")
+    p.set_defaults(run=cmd_list_check)
     p = verbs.add_parser("quick-check", help="check that PROFILE catches every fault knob "
                          "(and every mutant of MUTATE_RESULTS) the full suite catches")
     p.add_argument("tests")

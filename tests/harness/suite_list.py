@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The suites as their headers describe them: make list, and the suites
+table of docs/how-a-test-flows.md, which make check keeps in step."""
+
+import os
+import re
+
+HEADER = re.compile(r'^# ([a-z-]+): (.*)$', re.M)
+BEGIN = '<!-- make list: begin -->'
+END = '<!-- make list: end -->'
+
+
+def suite_names(tests_dir):
+    return sorted(f[:-4] for f in os.listdir(tests_dir) if f.endswith('.exp'))
+
+
+def headers(path):
+    """A suite's "# key: value" lines (timeout, summary, ...): the first of each."""
+    with open(path, encoding='utf-8') as f:
+        found = {}
+        for key, value in HEADER.findall(f.read()):
+            found.setdefault(key, value.strip())
+        return found
+
+
+def summaries(tests_dir):
+    """[(suite, its summary header or None)], by name."""
+    return [(n, headers(os.path.join(tests_dir, n + '.exp')).get('summary')) for n in suite_names(tests_dir)]
+
+
+def markdown(tests_dir):
+    return ['| suite | what it shows |', '|---|---|'] + \
+        ['| `%s` | %s |' % (n, s or '') for n, s in summaries(tests_dir)]
+
+
+def doc_problems(tests_dir, doc):
+    """Suites without a summary, and a table in DOC that is not make list's."""
+    problems = ['tests/%s.exp has no "# summary:" header' % n for n, s in summaries(tests_dir) if not s]
+    with open(doc, encoding='utf-8') as f:
+        text = f.read()
+    m = re.search(re.escape(BEGIN) + r'\n(.*?)\n' + re.escape(END), text, re.S)
+    if not m:
+        problems.append('%s has no %s ... %s block' % (doc, BEGIN, END))
+    elif m.group(1).splitlines() != markdown(tests_dir):
+        problems.append('the suites table of %s is not what the suites\' headers say: regenerate it with '
+                        'PYTHONPATH=tests python3 -m harness list --markdown tests' % doc)
+    return problems
