@@ -368,6 +368,8 @@ check: | $(BUILD)/.packages-check
 	@$(HARNESS) quick-check $(CURDIR)/tests $(CURDIR)/tests/quick-profile
 	@echo "  CHECK   docs/how-a-test-flows.md lists the suites as their headers do (make list)"
 	@$(HARNESS) list-check $(CURDIR)/tests $(CURDIR)/docs/how-a-test-flows.md
+	@echo "  CHECK   docs/ci/github-actions.yml names only make's targets and variables"
+	@$(HARNESS) workflow-check $(CURDIR)/docs/ci/github-actions.yml $(CURDIR)/Makefile
 	@echo "  CHECK   every user-facing variable has its ## line (make help)"
 	@undoc=$$(sed -n 's/^\([A-Z_]*\) ?=.*/\1/p' $(CURDIR)/Makefile | grep -vx TEST_CHECK | \
 		while read -r v; do grep -q "^## $$v=" $(CURDIR)/Makefile || echo "$$v"; done); \

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-from . import coverage, facts, ktap, lcov, merge, quick, results, shard, suite_list, verdict
+from . import coverage, facts, ktap, lcov, merge, quick, results, shard, suite_list, verdict, workflow
 
 
 def print_lines(lines):
@@ -84,6 +84,14 @@ def cmd_list_check(args):
     problems = suite_list.doc_problems(args.tests, args.doc)
     for p in problems:
         print("list: " + p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_workflow_check(args):
+    with open(args.workflow, encoding="utf-8") as w, open(args.makefile, encoding="utf-8") as m:
+        problems = workflow.problems(w.read(), m.read(), args.workflow)
+    for p in problems:
+        print("workflow: " + p, file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -176,6 +184,11 @@ def parse_args(argv):
     p.add_argument("tests")
     p.add_argument("doc")
     p.set_defaults(run=cmd_list_check)
+    p = verbs.add_parser("workflow-check", help="check that a CI workflow's make commands name "
+                         "targets and variables the Makefile has")
+    p.add_argument("workflow")
+    p.add_argument("makefile")
+    p.set_defaults(run=cmd_workflow_check)
     p = verbs.add_parser("quick-check", help="check that PROFILE catches every fault knob "
                          "(and every mutant of MUTATE_RESULTS) the full suite catches")
     p.add_argument("tests")
