@@ -10,11 +10,13 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TOP:?}" "${BUILD:?}" "${KTREE:?}" "${FRAGMENTS:?}" "${LINUX:?}" "${INITRAMFS:?}" "${STORM_BIN:?}"
+# The knobs' defaults are the Makefile's (make help): it always sets them.
+: "${BENCH_QUICK:?}" "${BENCH_STAGES:?}" "${BENCH_RUNS:?}"
 export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN COVERAGE_TESTS MEM=${MEM:-256M}
 export DEBIAN_UML=/usr/bin/linux.uml
-quick=${BENCH_QUICK:-0}
-stages=${BENCH_STAGES:-boot storms suite console build loop}
-runs=${BENCH_RUNS:-3}
+quick=$BENCH_QUICK
+stages=$BENCH_STAGES
+runs=$BENCH_RUNS
 boot_runs=10
 violation_boots=5
 # Each cold build pair takes about 4 min and make test 1 min on 2 cores.
@@ -28,8 +30,8 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 usage_error() {
 	echo "make bench: $1" >&2
-	echo "BENCH_STAGES takes any of: boot storms suite console build loop coverage (default: the first six)." >&2
-	echo "BENCH_QUICK=1 skips the cold builds; BENCH_RUNS=N (2..20, default 3) sets the runs per figure." >&2
+	echo "BENCH_STAGES takes any of: boot storms suite console build loop coverage; BENCH_QUICK=1 skips" >&2
+	echo "the cold builds; BENCH_RUNS=N (2..20) sets the runs per figure. Defaults: make help." >&2
 	exit 2
 }
 for stage in $stages; do

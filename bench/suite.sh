@@ -5,7 +5,7 @@
 # the suites alone, tests/run.sh as make test starts it after make check
 # and kbuild's check that the kernel is up to date.
 #
-# usage: suite.sh RAW RUNS   (environment: TOP)
+# usage: suite.sh RAW RUNS   (environment: TOP LINUX INITRAMFS)
 set -eu
 
 raw=$1 runs=$2
@@ -14,4 +14,4 @@ raw=$1 runs=$2
 set -x
 hyperfine --style basic -i --runs "$runs" --export-json "$raw/suite.json" -n make-test \
 	"make -C $TOP test >>$raw/suite.log 2>&1" -n suites \
-	"JOBS=$(nproc) LINUX=$TOP/build/kernel/linux INITRAMFS=$TOP/build/kernel/initramfs.cpio RESULTS=$raw/suites-results $TOP/tests/run.sh >>$raw/suites.log 2>&1"
+	"JOBS=$(nproc) LINUX=$LINUX INITRAMFS=$INITRAMFS RESULTS=$raw/suites-results $TOP/tests/run.sh >>$raw/suites.log 2>&1"

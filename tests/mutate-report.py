@@ -25,11 +25,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import quick  # noqa: E402  (tests/harness, next to this script)
 from harness.facts import CRASH_PATTERNS  # noqa: E402
+from harness.verdict import FAILING  # noqa: E402  (a time-out is "error": a hung kernel is caught too)
 
 FIRST_KEY = re.compile(r'(^|\.)first_[a-z_]*_ms$')
-# The verdicts that fail a run (tests/harness/verdict.py): a time-out is
-# "error", and a hung kernel is a caught mutant too.
-FAILING = ('fail', 'xpass', 'error')
 
 
 def read_text(path):

@@ -11,6 +11,8 @@ otherwise skip it).
 
 import re
 
+from .verdict import FAILING, VERDICTS
+
 INDENT = "    "
 CONTROL = re.compile("[\x00-\x1f\x7f]")
 # What kunit_parser.py reads as structure even inside a diagnostic line: a
@@ -95,7 +97,6 @@ def suite_lines(number, name, record, failing):
 
 def totals_lines(totals):
     passed = totals["pass"] + totals["xfail"]
-    failed = totals["fail"] + totals["xpass"] + totals["error"]
-    return ["# Totals: " + " ".join("%s:%d" % (k, totals[k]) for k in
-                                    ("pass", "fail", "xfail", "xpass", "skip", "error")),
+    failed = sum(totals[v] for v in FAILING)
+    return ["# Totals: " + " ".join("%s:%d" % (k, totals[k]) for k in VERDICTS),
             "%d passed, %d failed, %d skipped" % (passed, failed, totals["skip"])]

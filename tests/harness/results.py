@@ -15,9 +15,9 @@ import shlex
 import xml.etree.ElementTree as ET
 
 from . import facts as facts_mod
+from .verdict import VERDICTS
 
 SUITE_NAME = "rcu-table-free-appliance"
-COUNTS = ("pass", "fail", "xfail", "xpass", "skip", "error")
 # One storm's or walker's counters: PREFIX.RUN.key (tests/lib.tcl record_counters).
 RUN_KEY = re.compile(r"^([A-Za-z0-9_-]+)\.([0-9]+)\.(.+)$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -111,7 +111,7 @@ def read_record(name, directory):
 
 
 def count(records):
-    totals = dict.fromkeys(COUNTS, 0)
+    totals = dict.fromkeys(VERDICTS, 0)
     for record in records.values():
         totals[record["result"]] += 1
     return totals

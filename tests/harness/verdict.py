@@ -23,6 +23,8 @@ from .facts import Entry
 HERE = os.path.dirname(os.path.abspath(__file__))
 # timeout(1)'s status when it stopped the suite, and when -k had to kill it.
 TIMEOUT_CODES = (124, 137)
+# Every verdict, in the order the totals list them (KTAP, summary.json).
+VERDICTS = ("pass", "fail", "xfail", "xpass", "skip", "error")
 # Verdicts that fail a run; "error": the suite could not finish (timed out,
 # or exited with no failed check to say why).
 FAILING = ("fail", "xpass", "error")
