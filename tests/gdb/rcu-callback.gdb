@@ -16,7 +16,9 @@ continue
 # an inferior call, and Debian 12's gdb cannot restore the registers after
 # one on a host whose XSAVE state is over 2696 bytes (AMX).
 printf "@@gdb: stopped in tlb_remove_table_rcu\n"
-printf "@@gdb: batch nr=%u first=%p\n", ((struct mmu_table_batch *)$rdi)->nr, ((struct mmu_table_batch *)$rdi)->tables[0]
+# MAX_TABLE_BATCH as include/asm-generic/tlb.h defines it, on this
+# kernel's struct (UML's pages are 4 KiB).
+printf "@@gdb: batch nr=%u max=%u first=%p\n", ((struct mmu_table_batch *)$rdi)->nr, (4096 - sizeof(struct mmu_table_batch)) / sizeof(void *), ((struct mmu_table_batch *)$rdi)->tables[0]
 bt 8
 delete
 continue
