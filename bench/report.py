@@ -208,8 +208,8 @@ def add_storm_figures(raw, figs, notes):
             make_figure(col(guests, "storm-rcu-nodetectors.%s.ops_per_sec" % s), "ops/s"),
             figs["storms.%s.guest_under_rcu_walkers_ops_per_s" % s],
             "<= 1.2", lambda r: r <= 1.2)
-        # The goal of 1000 a second was set for the fork and overflow storms;
-        # the share says how many of the tables a storm unlinks were held
+        # The goal of 1000 a second is the fork and overflow storms'; the
+        # share says how many of the tables a storm unlinks were held
         # by a walker then, whatever the storm's rate (madvise unlinks ~90/s).
         hits = figs["storms.%s.window_hits_rcu_per_s" % s] = make_figure(
             rate(guests, "window_hits_rcu", "walker-rcu"), "hits/s",

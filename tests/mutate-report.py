@@ -9,10 +9,10 @@ usage: mutate-report.py run RUN_DIR SUITE...
            SUITE... (MUTATE_TESTS) judge every mutant without a Suites:
            line of its own; the clean run ran them and every mutant's own
 
-It reads only what every suite's result directory keeps, RUN_DIR/SUITE/:
-`verdict`, `console.log` and `counters` ("key value" lines, where a walker
-detection time is a key ending in first_*_ms, -1 when it never fired).
-`reason` and `suite.log` are used when they exist.
+It reads what every suite's result directory keeps, RUN_DIR/SUITE/:
+`result.json` (the runner's verdict and reason), `counters` ("key value"
+lines, where a walker detection time is a key ending in first_*_ms, -1
+when it never fired) and, for a failed suite, `console.log`.
 """
 
 import json

@@ -14,10 +14,10 @@
 #   # timeout: SECONDS          whole-suite limit (default 120)
 #   # console-limit-kb: KB      console output past which the guest is
 #                               killed as a flood (default 20480)
-#   # expect-failure: REGEX     a negative control: passes only if the
-#                               runner fails it for REGEX (a crash
-#                               report, a timeout) while all of the
-#                               suite's own checks pass
+#   # expect-failure: REGEX     a negative control: passes only if it
+#                               failed for REGEX (a crash report, a
+#                               timeout) and every failed check of its
+#                               own matches REGEX (tests/harness/verdict.py)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)

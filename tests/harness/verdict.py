@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The verdict on one suite: a pure function of its facts (facts.read_facts()).
 
-The chain, each step overriding the one before, as the runner has always
-applied it:
+The chain, each step overriding the one before:
   1. the suite's exit status (kselftest codes: tests/harness/exit-codes), or a
      time-out (timeout(1): 124, 137 after -k), with the suite's own reason;
   2. a console flood; a passing guest that did not power off cleanly;
