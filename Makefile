@@ -179,9 +179,11 @@ help:
 		awk -F'\t' '{ printf "  %-22s %s\n", $$1, $$2 }'
 
 # --- host packages -----------------------------------------------------------
+## make packages: install (or, not as root, name) the Debian packages make test needs
 .PHONY: packages
 packages:
-	@$(CURDIR)/scripts/need-packages.sh packages $(BUILD_PACKAGES) $(ROOTFS_PACKAGES) $(TEST_PACKAGES)
+	@$(CURDIR)/scripts/need-packages.sh packages $(BUILD_PACKAGES) $(ROOTFS_PACKAGES) $(TEST_PACKAGES) \
+		$(CHECK_PACKAGES) $(HOST_SIM_PACKAGES)
 
 $(BUILD)/.packages-build: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh kernel $(BUILD_PACKAGES)
