@@ -339,8 +339,9 @@ proc walker_control {cmd} {
 # quietly; or off (0). Options name its other files: -interval 1000
 # fails one call in a thousand, -times N the first N, -task-filter Y
 # marked tasks only.
+set fault_dir /sys/kernel/debug/mmu_gather
 proc set_fault {knob state args} {
-	set dir /sys/kernel/debug/mmu_gather/$knob
+	set dir $::fault_dir/$knob
 	switch -- $state {
 		on - 1 { set probability 100 }
 		off - 0 { set probability 0 }
