@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarize make mutate's runs: which detector caught each mutant, when.
 
-usage: mutate-report.py run RUN_DIR SUITE...
+usage: mutate-report.py suites MUTANTS_DIR "SUITE..." NAME...
+           the suites that judge these mutants: each one's Suites: line,
+           else "SUITE..." (MUTATE_TESTS); their union, one a line
+       mutate-report.py run RUN_DIR SUITE...
            one line on one run of the suites (tests/mutate.sh prints it)
        mutate-report.py report OUT MUTANTS_DIR SUITE...
            the table, OUT/results.json, and the exit status of make mutate;
@@ -150,6 +153,12 @@ def patch_field(patch_text, field):
     return m.group(1).strip() if m else None
 
 
+def mutant_suites(mutants_dir, name, default):
+    """The suites that judge a mutant: its Suites: line, else DEFAULT."""
+    text = read_text(os.path.join(mutants_dir, name + '.patch')) or ''
+    return (patch_field(text, 'Suites') or '').split() or list(default)
+
+
 def summarize_mutant(out, mutants_dir, name, runs, suites):
     text = read_text(os.path.join(mutants_dir, name + '.patch')) or ''
     subject = re.search(r'^Subject: (?:\[PATCH\] )?(.*(?:\n .*)*)', text, re.M)
@@ -160,7 +169,7 @@ def summarize_mutant(out, mutants_dir, name, runs, suites):
          'upstream': patch_field(text, 'Upstream'),
          'seconds': int((read_text(os.path.join(out, name, 'seconds')) or '0').strip() or 0),
          'runs': []}
-    suites = (patch_field(text, 'Suites') or '').split() or suites
+    suites = mutant_suites(mutants_dir, name, suites)
     m['suites'] = suites
     if os.path.exists(os.path.join(out, name, 'build-failed')):
         m['result'] = 'build-failed'
@@ -206,7 +215,8 @@ def report(out, mutants_dir, suites):
     names = (read_text(os.path.join(out, 'plan')) or '').split()
     runs = int((read_text(os.path.join(out, 'runs')) or '1').strip())
     mutants = [summarize_mutant(out, mutants_dir, n, runs, suites) for n in names]
-    clean_suites = sorted(set(suites).union(*(m['suites'] for m in mutants)))
+    # The clean run ran every suite that judges a mutant of this run.
+    clean_suites = sorted(set().union(*(m['suites'] for m in mutants))) if mutants else list(suites)
     clean_run = summarize_run(os.path.join(out, 'clean', 'run1'), clean_suites)
     # The clean run passes when no suite failed (an expected failure is a pass).
     clean = {'passed': not clean_run['caught'] and clean_run['complete'],
@@ -243,6 +253,10 @@ def quick_profile_misses(result, suites):
 
 
 def main(argv):
+    if len(argv) >= 5 and argv[1] == 'suites':
+        union = set().union(*(mutant_suites(argv[2], n, argv[3].split()) for n in argv[4:]))
+        print('\n'.join(sorted(union)))
+        return 0
     if len(argv) >= 3 and argv[1] == 'run':
         print('  RESULT  ' + describe_run(summarize_run(argv[2], argv[3:])))
         return 0

@@ -173,12 +173,11 @@ run_suites() { # run_suites DIR SUITE...
 	"$TOP/tests/mutate-report.py" run "$dir" "$@"
 }
 
-# mutant_suites NAME: the mutant's own Suites: line (a bug outside the
-# storms' reach, such as UML's FP state), else MUTATE_TESTS.
+# mutant_suites NAME...: the suites that judge these mutants, one a line:
+# each one's Suites: line (a bug outside the storms' reach, such as UML's FP
+# state), else MUTATE_TESTS (tests/mutate-report.py suites).
 mutant_suites() {
-	local own
-	own=$(sed -n 's/^Suites: //p' "$MUTANTS_DIR/$1.patch")
-	echo "${own:-$MUTATE_TESTS}"
+	"$TOP/tests/mutate-report.py" suites "$MUTANTS_DIR" "$MUTATE_TESTS" "$@"
 }
 
 # run_mutant NAME: apply, build, run the suites RUNS times, restore.
@@ -221,7 +220,8 @@ main() {
 	# shellcheck disable=SC2086 # one word a mutant
 	check_mutants_apply $MUTANTS
 	# The clean run: every suite a mutant of this run is judged by.
-	clean_suites=$(for name in $MUTANTS; do mutant_suites "$name"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')
+	# shellcheck disable=SC2086 # one word a mutant
+	clean_suites=$(mutant_suites $MUTANTS)
 	rm -rf "${OUT:?}"/*
 	# shellcheck disable=SC2086
 	printf '%s\n' $MUTANTS >"$OUT/plan"

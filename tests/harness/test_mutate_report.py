@@ -85,6 +85,14 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(results['suites'], ['fpstate', 'storm-overflow'])
         self.assertEqual(status, 0)
 
+    def test_the_clean_run_covers_only_this_runs_mutants(self):
+        self.write(os.path.join(self.out, 'plan'), 'fp-bug\n')
+        self.result('fp-bug/run1', 'fpstate', 'fail')
+        self.result('clean/run1', 'fpstate', 'pass')
+        status, results = self.report()
+        self.assertEqual(results['suites'], ['fpstate'])
+        self.assertTrue(results['clean']['passed'])
+
     def test_the_clean_run_must_cover_every_mutants_suites(self):
         self.result('storm-bug/run1', 'storm-overflow', 'fail')
         self.result('fp-bug/run1', 'fpstate', 'fail')
