@@ -14,10 +14,9 @@ import json
 import os
 import re
 
+from . import suite_list
+
 SET_FAULT = re.compile(r'^\s*set_fault\s+(\S+)\s+on\b', re.M)
-# "# needs: KASAN=1": the suite skips itself on the default kernel, so it
-# catches nothing there.
-NEEDS = re.compile(r'^# needs: ', re.M)
 
 
 def read_profile(path):
@@ -33,7 +32,10 @@ def suite_knobs(tests_dir):
         if name.endswith('.exp'):
             with open(os.path.join(tests_dir, name)) as f:
                 text = f.read()
-            knobs[name[:-4]] = set() if NEEDS.search(text) else set(SET_FAULT.findall(text))
+            # "# needs: KASAN=1": the suite skips itself on the default
+            # kernel, so it catches nothing there.
+            needs = 'needs' in suite_list.parse_headers(text)
+            knobs[name[:-4]] = set() if needs else set(SET_FAULT.findall(text))
     return knobs
 
 

@@ -14,13 +14,17 @@ def suite_names(tests_dir):
     return sorted(f[:-4] for f in os.listdir(tests_dir) if f.endswith('.exp'))
 
 
+def parse_headers(text):
+    """A suite's "# key: value" lines (timeout, summary, needs, ...): the first of each."""
+    found = {}
+    for key, value in HEADER.findall(text):
+        found.setdefault(key, value.strip())
+    return found
+
+
 def headers(path):
-    """A suite's "# key: value" lines (timeout, summary, ...): the first of each."""
     with open(path, encoding='utf-8') as f:
-        found = {}
-        for key, value in HEADER.findall(f.read()):
-            found.setdefault(key, value.strip())
-        return found
+        return parse_headers(f.read())
 
 
 def summaries(tests_dir):
