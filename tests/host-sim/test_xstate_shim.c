@@ -355,20 +355,29 @@ static void drive_shape(const char *self, const char *label, unsigned int n,
 		tap(0, label, "the shape's process died");
 }
 
-/* A shape's log must show the shim at work: its first use line. */
+/*
+ * A shape's log must show the shim at work (its first use line) and the
+ * requests it refused above: ": EFAULT" lines (tests/fpstate.tcl
+ * check_shim_log fails a guest on any), or ": ENODEV" without XSAVE.
+ */
 static void check_log(const char *label, const char *log, unsigned int n)
 {
+	const char *refusal = n ? ": EFAULT" : ": ENODEV";
 	char line[256], want[64], name[160];
-	int found = 0;
+	int found = 0, refused = 0;
 	FILE *f = fopen(log, "r");
 
 	snprintf(want, sizeof(want), "presenting %u bytes", n);
-	while (f && fgets(line, sizeof(line), f))
+	while (f && fgets(line, sizeof(line), f)) {
 		found |= strstr(line, want) != NULL;
+		refused |= strstr(line, refusal) != NULL;
+	}
 	if (f)
 		fclose(f);
 	snprintf(name, sizeof(name), "%s log_shows_shim", label);
 	tap(found, name, "no 'presenting N bytes' line in XSTATE_SIM_LOG");
+	snprintf(name, sizeof(name), "%s log_shows_refusals", label);
+	tap(refused, name, "no line of the refused requests in XSTATE_SIM_LOG");
 }
 
 /* An unknown XSTATE_SIM_SIZE stops the program at load, saying why. */
