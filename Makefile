@@ -303,11 +303,14 @@ run: $(INITRAMFS) $(SIM_SHIM) doctor
 	@$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
 # What a failing suite's replay line sets besides TESTS and SEED: every
-# variable that changes the kernel or the run. run.sh gets each, and the list.
+# variable that changes the kernel or the run. The runner gets each, and the list.
 REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS HOST_SIM
 # shell_env VAR...: VAR='value' words for a recipe's environment
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
 HARNESS := PYTHONPATH=$(CURDIR)/tests PYTHONDONTWRITEBYTECODE=1 python3 -m harness
+# The suites, one NAME.exp each, and the runner (make test, make bench).
+SUITES := $(CURDIR)/tests
+RUN_SUITES := $(HARNESS) run --tests $(SUITES)
 
 ## make list: every suite and what it shows, from its # summary: header
 .PHONY: list
@@ -328,21 +331,12 @@ else ifneq ($(QUICK),)
 $(error QUICK=$(QUICK): use QUICK=1 for the quick profile, or leave it unset for every suite)
 endif
 
-# Checked here, like SHARD below, so that a suite name that is no suite
-# stops make before make check and the kernel build run.
-ifneq ($(filter test,$(MAKECMDGOALS)),)
-KNOWN_TESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp))))
-UNKNOWN_TESTS := $(filter-out $(KNOWN_TESTS),$(TESTS))
-ifneq ($(UNKNOWN_TESTS),)
-$(error make test: unknown test '$(firstword $(UNKNOWN_TESTS))'. Known tests: $(KNOWN_TESTS))
-endif
-endif
-
-# Checked here so that a bad SHARD stops make before anything is built.
-ifneq ($(SHARD),)
-SHARD_ERROR := $(shell $(HARNESS) shard '$(SHARD)' 2>&1 >/dev/null)
-ifneq ($(SHARD_ERROR),)
-$(error $(SHARD_ERROR))
+# Checked here, by the runner's own rules, so that a suite name that is no
+# suite or a bad SHARD stops make before make check and the kernel build run.
+ifneq ($(filter test,$(MAKECMDGOALS))$(SHARD),)
+SELECT_ERROR := $(shell SHARD='$(SHARD)' $(HARNESS) select --tests $(SUITES) $(TESTS) 2>&1 >/dev/null)
+ifneq ($(SELECT_ERROR),)
+$(error $(SELECT_ERROR))
 endif
 endif
 
@@ -351,9 +345,9 @@ endif
 .PHONY: test
 TEST_CHECK ?= check
 test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
-	@$(call shell_env,$(REPLAY_VARS) SEED JOBS SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
-		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) RESULTS=$(RESULTS) \
-		$(CURDIR)/tests/run.sh $(TESTS)
+	@$(call shell_env,$(REPLAY_VARS) SEED SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
+		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) \
+		$(RUN_SUITES) --results $(RESULTS) --jobs $(JOBS) $(TESTS)
 
 # The harness's unit tests (tests/harness/test_*.py: verdicts, results,
 # KTAP read back by the kernel's kunit.py) and shellcheck on every shell
@@ -544,7 +538,7 @@ bench: $(INITRAMFS) doctor | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 	@TOP=$(CURDIR) BUILD=$(BUILD) KTREE=$(KTREE) FRAGMENTS="$(FRAGMENTS)" \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) MEM=$(MEM) STORM_BIN=$(BUILD)/rootfs/bin \
 		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \
-		COVERAGE_TESTS="$(COVERAGE_TESTS)" $(CURDIR)/bench/run.sh
+		COVERAGE_TESTS="$(COVERAGE_TESTS)" RUN_SUITES='$(RUN_SUITES)' $(CURDIR)/bench/run.sh
 
 $(BUILD)/.packages-bench: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh bench $(BENCH_PACKAGES)

@@ -4,15 +4,15 @@
 # write BUILD/bench/results.{json,md} and the plot (bench/README.md).
 #
 # usage: run.sh   (environment, set by the Makefile: TOP BUILD KTREE
-#   FRAGMENTS LINUX INITRAMFS MEM STORM_BIN COVERAGE_TESTS; user knobs: BENCH_QUICK
+#   FRAGMENTS LINUX INITRAMFS MEM STORM_BIN COVERAGE_TESTS RUN_SUITES; user knobs: BENCH_QUICK
 #   BENCH_STAGES BENCH_RUNS)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${TOP:?}" "${BUILD:?}" "${KTREE:?}" "${FRAGMENTS:?}" "${LINUX:?}" "${INITRAMFS:?}" "${STORM_BIN:?}"
+: "${TOP:?}" "${BUILD:?}" "${KTREE:?}" "${FRAGMENTS:?}" "${LINUX:?}" "${INITRAMFS:?}" "${STORM_BIN:?}" "${RUN_SUITES:?}"
 # The knobs' defaults are the Makefile's (make help): it always sets them.
 : "${BENCH_QUICK:?}" "${BENCH_STAGES:?}" "${BENCH_RUNS:?}"
-export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN COVERAGE_TESTS MEM=${MEM:-256M}
+export TOP BUILD KTREE FRAGMENTS LINUX INITRAMFS STORM_BIN COVERAGE_TESTS RUN_SUITES MEM=${MEM:-256M}
 export DEBIAN_UML=/usr/bin/linux.uml
 quick=$BENCH_QUICK
 stages=$BENCH_STAGES
@@ -44,7 +44,7 @@ case $quick in 0|1) ;; *) usage_error "BENCH_QUICK=$quick: use 1 to skip the col
 # console line) would skew every figure: wait for them before each stage
 # (at most 30 minutes, then go on and say so in the report).
 list_others() {
-	pgrep -af "make -C [^ ]* O=|$TOP/tests/run.sh|initrd=.* con0=fd:0,fd:1"
+	pgrep -af "make -C [^ ]* O=|-m harness run |initrd=.* con0=fd:0,fd:1"
 }
 
 wait_for_quiet() {

@@ -2,7 +2,7 @@
 # Shared helpers of the expect suites: boot a guest, run commands in it,
 # read its counters, check them, power it off and give the runner a verdict.
 #
-# The runner (tests/run.sh) sets TEST_DIR, LINUX, INITRAMFS, MEM, ARGS and
+# The runner (tests/harness/runner.py) sets TEST_DIR, LINUX, INITRAMFS, MEM, ARGS and
 # BOOT_GUEST; everything a suite learns goes to files under TEST_DIR:
 #   console.log    the guest's whole console
 #   guest.pid      the UML process group, which the runner kills at the end

@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The test runner's judging and reporting, run by tests/run.sh: facts -> verdict -> results, KTAP."""
+"""The test runner (runner.py, make test) and its judging and reporting: facts -> verdict -> results, KTAP."""

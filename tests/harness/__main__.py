@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The harness's verbs, one per step tests/run.sh takes: judge, report, finish; and shard, merge, list, quick, coverage.
+"""The harness's verbs: run (make test), and select, shard, merge, list, quick, coverage.
 
 usage: PYTHONPATH=tests python3 -m harness VERB ...   (tests/README.md)
 Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed
@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-from . import coverage, facts, ktap, lcov, merge, quick, results, shard, suite_list, verdict, workflow
+from . import coverage, lcov, merge, quick, results, runner, suite_list, workflow
 
 
 def print_lines(lines):
@@ -20,42 +20,16 @@ def print_lines(lines):
     sys.stdout.flush()
 
 
-def cmd_judge(args):
-    """Judge, and write the suite's KTAP lines next to its record: the report
-    then costs the runner a cat, not one more python3 per suite."""
-    judgement = verdict.judge(facts.read_facts(args.dir))
-    record = results.make_record(args.name, args.dir, judgement, os.environ)
-    results.write_record(args.dir, record)
-    lines = ktap.suite_lines(args.number, args.name, record, record["result"] in verdict.FAILING)
-    with open(os.path.join(args.dir, "ktap.tmp"), "w") as f:
-        f.write("".join(line + "\n" for line in lines))
-    os.replace(os.path.join(args.dir, "ktap.tmp"), os.path.join(args.dir, "ktap"))
-    return 0
+def cmd_run(args):
+    return runner.main(args.tests, args.results, args.names, args.jobs, os.environ.get("SHARD", ""))
 
 
-def cmd_ktap_header(args):
-    print_lines(ktap.header(args.count, results.host_facts()))
-    return 0
-
-
-def finish_lines(out, records):
-    totals = results.count(records)
-    print_lines(["# results: %s %s" % (os.path.join(out, "summary.json"), os.path.join(out, "junit.xml"))]
-                + ktap.totals_lines(totals))
-    return 1 if any(totals[v] for v in verdict.FAILING) else 0
-
-
-def cmd_finish(args):
-    records = {name: results.read_record(name, os.path.join(args.results, name)) for name in args.names}
-    results.write_summary(os.path.join(args.results, "summary.json"), records, os.environ.get("SHARD", ""))
-    results.write_junit(os.path.join(args.results, "junit.xml"), records)
-    return finish_lines(args.results, records)
-
-
-def cmd_shard(args):
+def cmd_select(args):
+    """The suites a run of NAMES would run under SHARD: make's early check
+    of TESTS and SHARD, by the runner's own rules."""
     try:
-        print_lines(shard.select(args.spec, args.names))
-    except shard.ShardError as e:
+        print_lines(runner.select(args.tests, args.names, os.environ.get("SHARD", "")))
+    except runner.UsageError as e:
         print(e, file=sys.stderr)
         return 2
     return 0
@@ -67,7 +41,9 @@ def cmd_merge(args):
             print("merge: %s holds no summary.json: name results directories that a "
                   "finished make test wrote" % directory, file=sys.stderr)
             return 2
-    return finish_lines(args.out, merge.write(args.out, args.dirs))
+    lines, status = results.closing(args.out, merge.write(args.out, args.dirs))
+    print_lines(lines)
+    return status
 
 
 def cmd_list(args):
@@ -152,26 +128,26 @@ def cmd_coverage_controls(args):
     return 0
 
 
+def jobs(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("JOBS=%s: use a number of suites at once, 1 or more" % text)
+    return int(text)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
-    p = verbs.add_parser("judge", help="judge one finished suite: write DIR/result.json "
-                         "and DIR/ktap, its KTAP lines as test NUMBER")
-    p.add_argument("number", type=int)
-    p.add_argument("name")
-    p.add_argument("dir")
-    p.set_defaults(run=cmd_judge)
-    p = verbs.add_parser("ktap-header", help="print the KTAP version line and plan")
-    p.add_argument("count", type=int)
-    p.set_defaults(run=cmd_ktap_header)
-    p = verbs.add_parser("finish", help="write summary.json and junit.xml, print the totals")
-    p.add_argument("results")
+    p = verbs.add_parser("run", help="run suites, one guest each: KTAP on stdout, results under "
+                         "RESULTS (make test; environment: LINUX INITRAMFS MEM ARGS SHARD ...)")
+    p.add_argument("--tests", required=True, help="the folder of the suites (NAME.exp)")
+    p.add_argument("--results", required=True, help="where each suite's directory and the reports go")
+    p.add_argument("--jobs", type=jobs, default=1, help="suites at once (default 1)")
+    p.add_argument("names", nargs="*", help="the suites to run (default: every one)")
+    p.set_defaults(run=cmd_run)
+    p = verbs.add_parser("select", help="print the suites run would run of NAMES under SHARD; exit 2 if either is bad")
+    p.add_argument("--tests", required=True)
     p.add_argument("names", nargs="*")
-    p.set_defaults(run=cmd_finish)
-    p = verbs.add_parser("shard", help="print the suites of shard SPEC (I/N)")
-    p.add_argument("spec")
-    p.add_argument("names", nargs="*")
-    p.set_defaults(run=cmd_shard)
+    p.set_defaults(run=cmd_select)
     p = verbs.add_parser("merge", help="merge results directories into OUT")
     p.add_argument("out")
     p.add_argument("dirs", nargs="+")

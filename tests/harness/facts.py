@@ -3,12 +3,14 @@
 
 The directory holds what three parties wrote: the suite (tests/lib.tcl:
 checks, suite-verdict, counters, suite.log), the guest (console.log) and the
-runner (tests/run.sh: runner, flood). Nothing here decides anything.
+runner (runner.py: runner, flood). Nothing here decides anything.
 """
 
 import os
 import re
 from dataclasses import dataclass, field
+
+from .suite_list import DEFAULT_TIMEOUT_S
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The line UML prints when the guest powers itself off.
@@ -36,7 +38,7 @@ class Crash:
 @dataclass
 class Facts:
     exit_code: int | None = None
-    limit_s: int = 120
+    limit_s: int = DEFAULT_TIMEOUT_S
     expect_failure: str = ""
     survivor: str = ""
     flood: str = ""
@@ -123,7 +125,7 @@ def read_facts(directory):
     code = runner.get("exit_code", "")
     return Facts(
         exit_code=int(code) if code.lstrip("-").isdigit() else None,
-        limit_s=int(runner.get("limit_s") or 120),
+        limit_s=int(runner.get("limit_s") or DEFAULT_TIMEOUT_S),
         expect_failure=runner.get("expect_failure", ""),
         survivor=runner.get("survivor", ""),
         flood=(read_text(os.path.join(directory, "flood")) or "").strip(),

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Write a suite's result directory as tests/lib.tcl, the guest and tests/run.sh would, for the unit tests."""
+"""Write a suite's result directory as tests/lib.tcl, the guest and the runner would, for the unit tests."""
 
 import os
 import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Console lines of real guests (build/results/*/console.log).
 POWER_DOWN = "reboot: Power down\r\n"
@@ -51,3 +55,13 @@ def make_suite_dir(directory, exit_code=0, checks=(("pass", "the guest booted"),
           "exit_code %d\nlimit_s %d\nduration_s 1.500\nexpect_failure %s\nsurvivor %s\n" %
           (exit_code, limit_s, expect_failure, survivor))
     return directory
+
+
+def harness(*args, env=None, **popen):
+    """python3 -m harness ARGS, as make runs it; run to its end, or started
+    (Popen) when popen arguments are given."""
+    command = [sys.executable, "-m", "harness"] + list(args)
+    environ = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **(env or {}))
+    if popen:
+        return subprocess.Popen(command, cwd=os.path.dirname(HERE), env=environ, text=True, **popen)
+    return subprocess.run(command, cwd=os.path.dirname(HERE), env=environ, capture_output=True, text=True)

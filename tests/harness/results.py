@@ -15,7 +15,8 @@ import shlex
 import xml.etree.ElementTree as ET
 
 from . import facts as facts_mod
-from .verdict import VERDICTS
+from . import ktap
+from .verdict import FAILING, VERDICTS
 
 SUITE_NAME = "rcu-table-free-appliance"
 # One storm's or walker's counters: PREFIX.RUN.key (tests/lib.tcl record_counters).
@@ -115,6 +116,14 @@ def count(records):
     for record in records.values():
         totals[record["result"]] += 1
     return totals
+
+
+def closing(out_dir, records):
+    """The run's last lines (where its files are, the totals) and its exit
+    status: 1 if a suite failed, else 0."""
+    totals = count(records)
+    lines = ["# results: %s %s" % (os.path.join(out_dir, "summary.json"), os.path.join(out_dir, "junit.xml"))]
+    return lines + ktap.totals_lines(totals), 1 if any(totals[v] for v in FAILING) else 0
 
 
 def host_facts():

@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The suites as their headers describe them: make list, and the suites
-table of docs/how-a-test-flows.md, which make check keeps in step."""
+"""The suites as their headers describe them: the record the runner schedules
+by, make list, and the suites table of docs/how-a-test-flows.md, which make
+check keeps in step."""
 
 import os
 import re
+from dataclasses import dataclass
 
 HEADER = re.compile(r'^# ([a-z-]+): (.*)$', re.M)
+# The limits of a suite whose header names none.
+DEFAULT_TIMEOUT_S = 120
+DEFAULT_CONSOLE_LIMIT_KB = 20480
 BEGIN = '<!-- make list: begin -->'
 END = '<!-- make list: end -->'
 
@@ -25,6 +30,29 @@ def parse_headers(text):
 def headers(path):
     with open(path, encoding='utf-8') as f:
         return parse_headers(f.read())
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One suite as its headers describe it (docs/writing-a-suite.md)."""
+    name: str
+    path: str
+    timeout_s: int = DEFAULT_TIMEOUT_S
+    console_limit_kb: int = DEFAULT_CONSOLE_LIMIT_KB
+    # A negative control: passes only if it failed for this (verdict.py).
+    expect_failure: str = ''
+    # "# cpu: idle": it waits out most of its time and takes no JOBS slot.
+    idle: bool = False
+
+
+def load(tests_dir, name):
+    path = os.path.join(tests_dir, name + '.exp')
+    found = headers(path)
+    return Suite(name, path,
+                 timeout_s=int(found.get('timeout') or DEFAULT_TIMEOUT_S),
+                 console_limit_kb=int(found.get('console-limit-kb') or DEFAULT_CONSOLE_LIMIT_KB),
+                 expect_failure=found.get('expect-failure', ''),
+                 idle=found.get('cpu') == 'idle')
 
 
 def summaries(tests_dir):

@@ -59,7 +59,7 @@ def make_records(tmp):
 
 
 def render(records):
-    """The whole run as tests/run.sh prints it."""
+    """The whole run as the runner prints it."""
     lines = ktap.header(len(records))
     for number, (name, record) in enumerate(records.items(), 1):
         lines += ktap.suite_lines(number, name, record, record["result"] in verdict.FAILING)

@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
@@ -29,12 +28,6 @@ def reject_duplicates(pairs):
 def load_json(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f, object_pairs_hook=reject_duplicates)
-
-
-def harness(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "harness"] + list(args), cwd=os.path.dirname(HERE),
-                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **(env or {})),
-                          capture_output=True, text=True)
 
 
 class ResultsTest(unittest.TestCase):
@@ -149,22 +142,17 @@ class ResultsTest(unittest.TestCase):
 
     def test_failing_suite_end_to_end(self):
         """A real lib.tcl suite (no guest) fails with a hostile reason; the
-        harness's verbs judge it and write both files, which stay valid."""
+        runner judges it and writes both files, which stay valid."""
         if not shutil.which("expect"):
             self.skipTest("expect is not installed")
         results_dir = os.path.join(self.tmp, "results")
         directory = os.path.join(results_dir, "hostile")
-        os.makedirs(directory)
-        run = subprocess.run(["expect", "-f", os.path.join(HERE, "suites", "hostile.exp")],
-                             env=dict(os.environ, TEST_DIR=directory, SEED="5"), capture_output=True)
-        self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
-        fixtures.write(os.path.join(directory, "runner"), "exit_code 1\nlimit_s 60\nduration_s 0.1\n")
-        self.assertEqual(harness("judge", "7", "hostile", directory).returncode, 0)
-        ktap_lines = facts.read_text(os.path.join(directory, "ktap")).splitlines()
-        self.assertEqual(ktap_lines[-1].split(" # ")[0], "not ok 7 hostile")
-        done = harness("finish", results_dir, "hostile")
-        self.assertEqual(done.returncode, 1, done.stderr)
-        self.assertEqual(done.stdout.splitlines()[-1], "0 passed, 1 failed, 0 skipped")
+        done = fixtures.harness("run", "--tests", os.path.join(HERE, "suites"), "--results", results_dir,
+                                "hostile", env={"SEED": "5"})
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertIn("not ok 1 hostile", [line.split(" # ")[0] for line in lines])
+        self.assertEqual(lines[-1], "0 passed, 1 failed, 0 skipped")
         data = load_json(os.path.join(results_dir, "summary.json"))
         hostile = data["suites"]["hostile"]
         self.assertEqual(hostile["reason"], "reason <&\" 'q' \x1b[31mred\x1b[0m nul\x00 tab\t newline\n # SKIP")

@@ -7,7 +7,10 @@ import tempfile
 import unittest
 
 from . import facts, fixtures, merge, results, shard, verdict
-from .test_results import harness, load_json
+from .fixtures import harness
+from .test_results import load_json
+
+TESTS = os.path.dirname(fixtures.HERE)
 
 SUITES = ["boot", "kernel-config", "selftest-warning", "storm-exit", "storm-fork", "storm-munmap", "walker-irq"]
 
@@ -31,11 +34,11 @@ class ShardTest(unittest.TestCase):
                 self.assertRaises(shard.ShardError, shard.parse, spec)
 
     def test_cli_usage_and_status(self):
-        bad = harness("shard", "3/2", "boot")
+        bad = harness("select", "--tests", TESTS, "boot", env={"SHARD": "3/2"})
         self.assertEqual(bad.returncode, 2)
         self.assertIn("SHARD=3/2: use SHARD=I/N", bad.stderr)
-        good = harness("shard", "1/2", "a", "b", "c")
-        self.assertEqual((good.returncode, good.stdout), (0, "a\nc\n"))
+        good = harness("select", "--tests", TESTS, "boot", "storm-fork", "walker-irq", env={"SHARD": "1/2"})
+        self.assertEqual((good.returncode, good.stdout), (0, "boot\nwalker-irq\n"))
 
 
 class MergeTest(unittest.TestCase):
@@ -44,7 +47,7 @@ class MergeTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp)
 
     def run_dir(self, label, suites):
-        """A results directory as tests/run.sh leaves it."""
+        """A results directory as the runner leaves it."""
         out = os.path.join(self.tmp, label)
         records = {}
         for name, kw in suites.items():

@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Run suites, one guest each, JOBS at a time; judge each as it ends and print
+KTAP in the listed order; write summary.json and junit.xml: make test.
+
+Each suite is an expect process in a process group of its own, so that a
+time-out stops it and everything it started; its guest is UML's own process
+group (DIR/guest.pid), which scripts/kill-guest.sh kills when the suite ends.
+One loop watches every running suite: its exit, its time limit, its console.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import IO, Callable
+
+from . import facts, ktap, results, shard, suite_list, verdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KILL_GUEST = os.path.join(HERE, "..", "..", "scripts", "kill-guest.sh")
+BOOT_GUEST = os.path.join(HERE, "..", "..", "scripts", "boot-guest.sh")
+# timeout(1)'s statuses, which verdict.TIMEOUT_CODES reads: stopped by
+# SIGTERM at the limit, or by SIGKILL KILL_AFTER_S later.
+TIMED_OUT, KILLED = verdict.TIMEOUT_CODES
+KILL_AFTER_S = 5
+POLL_S = 0.1
+INTERRUPTED = 130
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class UsageError(ValueError):
+    """Bad input the user must fix: exit status 2."""
+
+
+class Interrupted(Exception):
+    pass
+
+
+def select(tests_dir, names, shard_spec=""):
+    """The suites to run, in order: NAMES (every suite if none), then SHARD's share."""
+    known = suite_list.suite_names(tests_dir)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError("make test: unknown test '%s'. Known tests (make list says what each "
+                         "shows): %s" % (unknown[0], " ".join(known)))
+    chosen = list(names) or known
+    if shard_spec:
+        try:
+            chosen = shard.select(shard_spec, chosen)
+        except shard.ShardError as e:
+            raise UsageError(str(e)) from None
+    return chosen
+
+
+def last_duration(results_dir, name):
+    runner = facts.read_pairs(os.path.join(results_dir, name, "runner"))
+    try:
+        return float(runner["duration_s"])
+    except (KeyError, ValueError):
+        return None
+
+
+def start_order(results_dir, names):
+    """The suites longest first, by the duration each took in the last run
+    under RESULTS (as CTest orders by its cost data), so that no long suite
+    starts last while the other jobs sit idle; a suite with no last run goes
+    first, and ties keep the listed order."""
+    def cost(name):
+        d = last_duration(results_dir, name)
+        return float("inf") if d is None else d
+    return sorted(names, key=cost, reverse=True)
+
+
+def kill_guest(directory):
+    """Kill the suite's UML process group; what survived SIGKILL, or ""."""
+    out = subprocess.run([KILL_GUEST, directory], stdout=subprocess.PIPE, text=True, check=False)
+    return out.stdout.strip()
+
+
+@dataclass
+class Running:
+    suite: suite_list.Suite
+    number: int
+    dir: str
+    limit_s: int
+    proc: subprocess.Popen
+    log: IO[str]
+    started: float
+    term_at: float | None = None
+    flood: str = ""
+
+
+@dataclass
+class Run:
+    """One make test: what is left to start, what runs, what is judged."""
+    tests_dir: str
+    results_dir: str
+    names: list[str]
+    jobs: int = 1
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    out: IO[str] = sys.stdout
+    clock: Callable[[], float] = time.monotonic
+    running: list[Running] = field(default_factory=list)
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    reported: int = 0
+    # Set by Ctrl-C or TERM, acted on between two polls: never halfway
+    # through starting or judging a suite.
+    interrupted: bool = False
+
+    def print_lines(self, lines):
+        self.out.write("".join(line + "\n" for line in lines))
+        self.out.flush()
+
+    def busy(self):
+        return sum(not r.suite.idle for r in self.running)
+
+    def start(self, name):
+        suite = suite_list.load(self.tests_dir, name)
+        directory = os.path.join(self.results_dir, name)
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory)
+        limit = suite.timeout_s + 3 * int(self.environ.get("DURATION") or 0)
+        # A coverage kernel (make coverage) writes its gcov counters under
+        # GCOV_PREFIX when it powers off, so that guests never share a file;
+        # any other kernel ignores it.
+        env = dict(self.environ, TEST_DIR=directory, GCOV_PREFIX=os.path.join(directory, "gcov"))
+        env.setdefault("BOOT_GUEST", os.path.abspath(BOOT_GUEST))
+        log = open(os.path.join(directory, "suite.log"), "w")
+        proc = subprocess.Popen(["expect", "-f", suite.path], stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, env=env, process_group=0)
+        self.running.append(Running(suite, self.names.index(name) + 1, directory, limit, proc, log,
+                                    self.clock()))
+
+    def watch(self, r):
+        """Enforce the suite's limits; its exit status once it has ended, else None."""
+        code = r.proc.poll()
+        now = self.clock()
+        if code is not None:
+            if r.term_at is not None:
+                return KILLED if code == -signal.SIGKILL else TIMED_OUT
+            return code if code >= 0 else 128 - code
+        if r.term_at is None and now - r.started > r.limit_s:
+            r.term_at = now
+            signal_group(r.proc, signal.SIGTERM)
+        elif r.term_at is not None and now - r.term_at > KILL_AFTER_S:
+            signal_group(r.proc, signal.SIGKILL)
+        if not r.flood and console_bytes(r.dir) > r.suite.console_limit_kb * 1024:
+            r.flood = "console flood: over %d KB of output (guest killed)" % r.suite.console_limit_kb
+            with open(os.path.join(r.dir, "flood"), "w") as f:
+                f.write(r.flood + "\n")
+            kill_guest(r.dir)
+        return None
+
+    def finish(self, r, code):
+        """Record what the runner saw, judge the suite, keep its KTAP lines."""
+        r.log.close()
+        survivor = kill_guest(r.dir)
+        with open(os.path.join(r.dir, "runner"), "w") as f:
+            f.write("exit_code %d\nlimit_s %d\nduration_s %.3f\nexpect_failure %s\nsurvivor %s\n" %
+                    (code, r.limit_s, self.clock() - r.started, r.suite.expect_failure, survivor))
+        judgement = verdict.judge(facts.read_facts(r.dir))
+        record = results.make_record(r.suite.name, r.dir, judgement, self.environ)
+        results.write_record(r.dir, record)
+        self.lines[r.suite.name] = ktap.suite_lines(r.number, r.suite.name, record,
+                                                    record["result"] in verdict.FAILING)
+
+    def poll(self):
+        if self.interrupted:
+            raise Interrupted()
+        for r in list(self.running):
+            code = self.watch(r)
+            if code is not None:
+                self.running.remove(r)
+                self.finish(r, code)
+        while self.reported < len(self.names) and self.names[self.reported] in self.lines:
+            self.print_lines(self.lines[self.names[self.reported]])
+            self.reported += 1
+
+    def run(self):
+        self.print_lines(ktap.header(len(self.names), results.host_facts()))
+        for name in start_order(self.results_dir, self.names):
+            while self.busy() >= self.jobs:
+                self.poll()
+                time.sleep(POLL_S)
+            self.start(name)
+        while self.reported < len(self.names):
+            self.poll()
+            time.sleep(POLL_S)
+        records = {n: results.read_record(n, os.path.join(self.results_dir, n)) for n in self.names}
+        results.write_summary(os.path.join(self.results_dir, "summary.json"), records,
+                              self.environ.get("SHARD", ""))
+        results.write_junit(os.path.join(self.results_dir, "junit.xml"), records)
+        return records
+
+    def stop(self):
+        """Ctrl-C or TERM: stop every running suite and its guest; keep what
+        finished, and leave no half-written results file."""
+        for r in self.running:
+            signal_group(r.proc, signal.SIGKILL)
+        for r in self.running:
+            r.proc.wait()
+            r.log.close()
+            kill_guest(r.dir)
+        for name in os.listdir(self.results_dir):
+            if name.endswith(".tmp"):
+                os.unlink(os.path.join(self.results_dir, name))
+
+
+def signal_group(proc, sig):
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def console_bytes(directory):
+    try:
+        return os.stat(os.path.join(directory, "console.log")).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def main(tests_dir, results_dir, names, jobs, shard_spec, out=sys.stdout):
+    """make test's exit status: 0 every suite passed, 1 one failed, 2 bad
+    usage, 130 interrupted."""
+    try:
+        chosen = select(tests_dir, names, shard_spec)
+    except UsageError as e:
+        print(e, file=sys.stderr)
+        return 2
+    os.makedirs(results_dir, exist_ok=True)
+    run = Run(tests_dir, results_dir, chosen, jobs=jobs, out=out)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, lambda signum, frame: setattr(run, "interrupted", True))
+    try:
+        records = run.run()
+    except Interrupted:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        run.stop()
+        run.print_lines(["Bail out! interrupted; the console logs of every suite are in %s" % results_dir])
+        return INTERRUPTED
+    lines, status = results.closing(results_dir, records)
+    run.print_lines(lines)
+    return status
