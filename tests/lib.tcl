@@ -103,6 +103,13 @@ proc check {expr msg} {
 set boot_under_shell 0
 proc boot_guest {args} {
 	global env spawn_id
+	foreach var {BOOT_GUEST LINUX INITRAMFS MEM} {
+		if {![info exists env($var)]} {
+			fail "boot_guest: $var is not set: run the suites with make test, which sets it"
+			finish
+		}
+	}
+	if {![info exists env(ARGS)]} { set env(ARGS) "" }
 	set cmd [list $env(BOOT_GUEST) $env(LINUX) $env(INITRAMFS) $env(MEM) appliance.batch]
 	foreach a [concat $env(ARGS) $args] { lappend cmd $a }
 	if {$::boot_under_shell} { set cmd [concat [list sh -c {"$@"; exit $?} sh] $cmd] }
