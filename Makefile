@@ -31,7 +31,7 @@ MEM ?= 256M
 ARGS ?=
 ## TESTS=: suites to run, by name (default all; make list names them)
 TESTS ?=
-## QUICK=: 1 runs the quick profile (tests/quick-profile) and skips make check
+## QUICK=: 1 runs the quick profile (tests/mutate/quick-profile) and skips make check
 QUICK ?=
 ## JOBS=nproc: kbuild jobs, and suites make test runs at once
 JOBS ?= $(shell nproc)
@@ -148,7 +148,7 @@ BUILD_PACKAGES := gcc:gcc make:make flex:flex bison:bison bc:bc xz-utils:xz \
 	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h patch:patch
 ROOTFS_PACKAGES := busybox-static:/bin/busybox
 TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout python3:python3
-CHECK_PACKAGES := python3:python3 shellcheck:shellcheck libxml2-utils:xmllint
+CHECK_PACKAGES := python3:python3 shellcheck:shellcheck libxml2-utils:xmllint mypy:mypy
 GDB_PACKAGES := gdb:gdb python3:python3
 
 # Everything the named goals need, checked once before any other stamp,
@@ -307,23 +307,27 @@ run: $(INITRAMFS) $(SIM_SHIM) doctor
 REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS HOST_SIM
 # shell_env VAR...: VAR='value' words for a recipe's environment
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
-HARNESS := PYTHONPATH=$(CURDIR)/tests PYTHONDONTWRITEBYTECODE=1 python3 -m harness
+HARNESS := $(CURDIR)/tests/harness.sh
 # The suites, one NAME.exp each, and the runner (make test, make bench).
-SUITES := $(CURDIR)/tests
+SUITES := $(CURDIR)/tests/suites
 RUN_SUITES := $(HARNESS) run --tests $(SUITES)
+# $(call suite_group,NAME): the suites of group NAME (tests/suites/groups);
+# for recursive variables only, so that python runs only when one is used.
+suite_group = $(shell $(HARNESS) group --tests $(SUITES) $(1))
+QUICK_PROFILE := $(CURDIR)/tests/mutate/quick-profile
 
 ## make list: every suite and what it shows, from its # summary: header
 .PHONY: list
 list:
-	@$(HARNESS) list $(CURDIR)/tests
+	@$(HARNESS) list $(SUITES)
 
-# QUICK=1: the suites of tests/quick-profile, which still catch every
+# QUICK=1: the suites of the quick profile, which still catch every
 # fault knob and every mutant the full suite catches (tests/README.md).
 ifeq ($(QUICK),1)
 ifneq ($(TESTS),)
-$(error QUICK=1 runs the suites of tests/quick-profile: leave TESTS unset, or drop QUICK=1)
+$(error QUICK=1 runs the suites of tests/mutate/quick-profile: leave TESTS unset, or drop QUICK=1)
 endif
-TESTS := $(strip $(shell sed 's/\#.*//' $(CURDIR)/tests/quick-profile))
+TESTS := $(strip $(shell sed 's/\#.*//' $(QUICK_PROFILE)))
 # An edit of the kernel cannot change the harness's own tests: the edit to
 # verdict loop skips make check (the full make test runs it).
 TEST_CHECK :=
@@ -349,9 +353,11 @@ test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) \
 		$(RUN_SUITES) --results $(RESULTS) --jobs $(JOBS) $(TESTS)
 
-# The harness's unit tests (tests/harness/test_*.py: verdicts, results,
-# KTAP read back by the kernel's kunit.py) and shellcheck on every shell
-# script: seconds, no guest, no kernel build.
+# The harness's unit tests (tests/harness/test_*.py: the runner with
+# stand-in suites, verdicts, results, KTAP read back by the kernel's
+# kunit.py), those of bench/ and scripts/ beside their code, mypy on the
+# harness and shellcheck on every shell script: seconds, no guest, no
+# kernel build.
 SHELL_SCRIPTS = $(shell cd $(CURDIR) && find . \( -path ./build -o -path ./.git \) -prune -o -type f -print | \
 	while read -r f; do head -n 1 "$$f" | grep -qaE '^.!.*/(ba)?sh' && echo "$${f:2}"; done | sort)
 ## make check: the harness's own tests, no guest: seconds
@@ -360,10 +366,16 @@ check: | $(BUILD)/.packages-check
 	@echo "  CHECK   python3 -m unittest discover -s tests/harness -t tests"
 	@cd $(CURDIR)/tests && KUNIT_TREE=$(KTREE) PYTHONDONTWRITEBYTECODE=1 \
 		python3 -m unittest discover -q -s harness -t .
-	@echo "  CHECK   tests/quick-profile covers every fault knob"
-	@$(HARNESS) quick-check $(CURDIR)/tests $(CURDIR)/tests/quick-profile
+	@for dir in bench scripts; do \
+		echo "  CHECK   python3 -m unittest discover -s $$dir"; \
+		PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -q -s $(CURDIR)/$$dir || exit; \
+	done
+	@echo "  CHECK   mypy --config-file tests/mypy.ini tests/harness"
+	@cd $(CURDIR)/tests && mypy --config-file mypy.ini --cache-dir $(BUILD)/mypy harness
+	@echo "  CHECK   tests/mutate/quick-profile covers every fault knob"
+	@$(HARNESS) quick-check $(SUITES) $(QUICK_PROFILE)
 	@echo "  CHECK   docs/how-a-test-flows.md lists the suites as their headers do (make list)"
-	@$(HARNESS) list-check $(CURDIR)/tests $(CURDIR)/docs/how-a-test-flows.md
+	@$(HARNESS) list-check $(SUITES) $(CURDIR)/docs/how-a-test-flows.md
 	@echo "  CHECK   docs/ci/github-actions.yml names only make's targets and variables"
 	@$(HARNESS) workflow-check $(CURDIR)/docs/ci/github-actions.yml $(CURDIR)/Makefile
 	@echo "  CHECK   every user-facing variable has its ## line (make help)"
@@ -397,7 +409,7 @@ $(BUILD)/.packages-gdb: | $(BUILD)/.packages-goals
 	@mkdir -p $(@D) && touch $@
 
 # The storm suites for as long as asked (seconds per storm), JOBS guests at once.
-SOAK_TESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/storm-*.exp))))
+SOAK_TESTS = $(call suite_group,soak)
 ## make soak: the storm suites for DURATION seconds each
 .PHONY: soak
 soak:
@@ -406,7 +418,7 @@ soak:
 	@$(MAKE) --no-print-directory test TESTS="$(SOAK_TESTS)" DURATION=$(DURATION)
 
 # The harness's own negative controls and bad-input checks (also in make test).
-SELFTESTS := $(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/selftest-*.exp))))
+SELFTESTS = $(call suite_group,selftest)
 ## make selftest: the harness's own negative controls (selftest-*)
 .PHONY: selftest
 selftest:
@@ -471,14 +483,11 @@ $(BUILD)/.packages-host-sim: | $(BUILD)/.packages-goals
 	@mkdir -p $(@D) && touch $@
 
 # --- coverage ----------------------------------------------------------------
-# The suites (TESTS, default COVERAGE_TESTS) on the gcov kernel (COVERAGE=1: its own tree
-# and build/kernel-coverage), each guest's counters kept apart, then summed
-# (gcov-tool), one lcov tracefile, genhtml's report and summary.json in
-# build/coverage/.
-# Every suite that boots a guest: not selftest-any-user (host checks only,
-# no coverage) nor selftest-inputs (the same, and it checks make's errors,
-# which COVERAGE=1 in its environment would change).
-COVERAGE_TESTS := $(filter-out selftest-any-user selftest-inputs,$(sort $(basename $(notdir $(wildcard $(CURDIR)/tests/*.exp)))))
+# The suites (TESTS, default the coverage group of tests/suites/groups) on
+# the gcov kernel (COVERAGE=1: its own tree and build/kernel-coverage), each
+# guest's counters kept apart, then summed (gcov-tool), one lcov tracefile,
+# genhtml's report and summary.json in build/coverage/.
+COVERAGE_TESTS = $(call suite_group,coverage)
 COVERAGE_PACKAGES := lcov:lcov \
 	lcov:genhtml \
 	gcc:gcov-tool
@@ -492,7 +501,7 @@ coverage: | $(BUILD)/.packages-coverage
 # The report alone, from the last make coverage's results; the files of the
 # series are reported, not those of patches/coverage/.
 coverage-report: | $(BUILD)/.packages-coverage
-	@$(CURDIR)/tests/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
+	@$(CURDIR)/tests/coverage/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
 		$(COVERAGE_DIR)/results $(COVERAGE_DIR) $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
 
 $(BUILD)/.packages-coverage: | $(BUILD)/.packages-goals
@@ -500,23 +509,23 @@ $(BUILD)/.packages-coverage: | $(BUILD)/.packages-goals
 	@mkdir -p $(@D) && touch $@
 
 # --- mutate ------------------------------------------------------------------
-# Detection power: each mutant of tests/mutants/ applied to the tree, the
+# Detection power: each mutant of tests/mutate/mutants/ applied to the tree, the
 # kernel rebuilt, MUTATE_TESTS run RUNS times, the tree restored byte for
 # byte; then a clean run. A KSRC tree is mutated only with MUTATE_KSRC=1.
-## MUTANTS=: make mutate: the mutants to run, by name (default all of tests/mutants/)
+## MUTANTS=: make mutate: the mutants to run, by name (default all of tests/mutate/mutants/)
 MUTANTS ?=
 ## RUNS=3: make mutate: runs of the suites per mutant
 RUNS ?= 3
-## MUTATE_TESTS=storm-*: make mutate: the suites of a mutant with no Suites: line
-MUTATE_TESTS ?= storm-fork storm-exit storm-munmap storm-overflow storm-fallback-irq storm-madvise
+## MUTATE_TESTS=mutate group: make mutate: the suites of a mutant with no Suites: line (tests/suites/groups)
+MUTATE_TESTS ?= $(call suite_group,mutate)
 ## MUTATE_KSRC=: with KSRC, 1 lets make mutate patch (and restore) that tree
 MUTATE_KSRC ?=
-## make mutate: each mutant of tests/mutants/ applied, built and tested (MUTANTS=, RUNS=)
+## make mutate: each mutant of tests/mutate/mutants/ applied, built and tested (MUTANTS=, RUNS=)
 .PHONY: mutate
 mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 	@TOP=$(CURDIR) KTREE=$(KTREE) KSRC='$(KSRC)' MUTATE_KSRC='$(MUTATE_KSRC)' \
 		FALLBACK_FIX='$(FALLBACK_FIX)' MUTANTS='$(MUTANTS)' RUNS='$(RUNS)' \
-		MUTATE_TESTS='$(MUTATE_TESTS)' MAKE='$(MAKE)' $(CURDIR)/tests/mutate.sh
+		MUTATE_TESTS='$(MUTATE_TESTS)' MAKE='$(MAKE)' $(CURDIR)/tests/mutate/mutate.sh
 
 # --- bench -------------------------------------------------------------------
 # Build, boot, suite, storm and walker figures as ratios against peers

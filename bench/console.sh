@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Console stage: command round trips through the console (the suite
-# tests/console-roundtrip.exp: plain echo, then each printing 3000 lines)
+# tests/suites/console-roundtrip.exp: plain echo, then each printing 3000 lines)
 # and an idle guest's host CPU and wakeups (console-idle.exp), on the
 # appliance kernel and on the same kernel without patches/0011, whose idle
 # wait is what the figures price. The kernel without 0011 is built by
@@ -24,9 +24,9 @@ peer=$bench/kernel-without-0011
 roundtrips() { # roundtrips NAME: the round trips of the kernel $LINUX, in RAW/console-NAME-*
 	# (the timed ones only: not the suite's round trips while the kernel prints)
 	ROUNDTRIPS=$plain_roundtrips ROUNDTRIP_LINES=0 NOISY_ROUNDTRIPS=0 \
-		"$here/run-guest.sh" "$TOP/tests/console-roundtrip.exp" "$raw" "console-$1-plain"
+		"$here/run-guest.sh" "$TOP/tests/suites/console-roundtrip.exp" "$raw" "console-$1-plain"
 	ROUNDTRIPS=$lines_roundtrips ROUNDTRIP_LINES=$lines NOISY_ROUNDTRIPS=0 \
-		"$here/run-guest.sh" "$TOP/tests/console-roundtrip.exp" "$raw" "console-$1-lines"
+		"$here/run-guest.sh" "$TOP/tests/suites/console-roundtrip.exp" "$raw" "console-$1-lines"
 }
 
 idle() { # idle NAME KERNEL: an idle guest of KERNEL, in RAW/console-NAME-idle

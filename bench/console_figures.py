@@ -5,7 +5,7 @@ kernel and on the same kernel without patches/0011.
 
 Each guest's files are in RAW/console-KERNEL-PART/ (KERNEL with-0011 or
 without-0011; PART plain, lines or idle): `counters` ("key value" lines of
-tests/lib.tcl's record_counters) and, for the round trips,
+tests/lib/results.tcl's record_counters) and, for the round trips,
 `latencies_us` (one round trip's microseconds a line).
 """
 
@@ -23,7 +23,7 @@ IDLE = [("cpu_ms_per_s", "idle_cpu", "ms/s"), ("wakeups_per_s", "idle_wakeups", 
 
 
 def read_latencies_ms(path):
-    """tests/console-roundtrip.exp's latencies_us, in milliseconds."""
+    """tests/suites/console-roundtrip.exp's latencies_us, in milliseconds."""
     if not os.path.exists(path):
         return []
     with open(path) as f:

@@ -5,7 +5,7 @@
 # fails loses only its own figures, never the stage.
 #
 # usage: run-guest.sh SCRIPT RAW NAME [ARG...]   (SCRIPT's arguments follow
-#   NAME; environment as for tests/lib.tcl: LINUX INITRAMFS MEM)
+#   NAME; environment as for tests/lib/suite.tcl: LINUX INITRAMFS MEM)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)

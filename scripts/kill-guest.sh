@@ -5,7 +5,7 @@
 # count: once the guest's parent is gone they are init's to reap, which
 # some containers' init does only seconds later.
 #
-# usage: kill-guest.sh DIR   (DIR/guest.pid, written by tests/lib.tcl)
+# usage: kill-guest.sh DIR   (DIR/guest.pid, written by tests/lib/console.tcl)
 # Exit status: 0 gone (or never started), 1 it survived SIGKILL (said on stdout).
 set -u
 

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The harness's verbs: run (make test), and select, shard, merge, list, quick, coverage.
+"""The harness's verbs: run (make test), and select, merge, list, group, quick, mutate, coverage.
 
-usage: PYTHONPATH=tests python3 -m harness VERB ...   (tests/README.md)
-Exit status: 0 done (finish, merge: every suite passed), 1 a suite failed
-(coverage: a negative control failed), 2 bad usage.
+usage: tests/harness.sh VERB ...   (python3 -m harness, tests/README.md)
+Exit status: 0 done (run, merge: every suite passed), 1 a suite failed
+(coverage: a negative control failed), 2 bad usage, 130 run interrupted.
 """
 
 import argparse
@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-from . import coverage, lcov, merge, quick, results, runner, suite_list, workflow
+from . import coverage, lcov, merge, mutate_report, quick, results, runner, suite_list, workflow
 
 
 def print_lines(lines):
@@ -56,6 +56,15 @@ def cmd_list(args):
     return 0
 
 
+def cmd_group(args):
+    try:
+        print(" ".join(suite_list.group(args.tests, args.name)))
+    except (suite_list.GroupError, OSError) as e:
+        print("group: %s" % e, file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_list_check(args):
     problems = suite_list.doc_problems(args.tests, args.doc)
     for p in problems:
@@ -87,6 +96,22 @@ def cmd_quick_derive(args):
     for suite, why in quick.derive(results_, args.tests):
         print("%s\t# %s s; %s" % (suite, "%.0f" % seconds[suite] if suite in seconds else "?", ", ".join(why)))
     return 0
+
+
+def cmd_mutate_suites(args):
+    union = set().union(*(mutate_report.mutant_suites(args.mutants_dir, n, args.default.split())
+                          for n in args.names))
+    print_lines(sorted(union))
+    return 0
+
+
+def cmd_mutate_run(args):
+    print_lines(["  RESULT  " + mutate_report.describe_run(mutate_report.summarize_run(args.run_dir, args.suites))])
+    return 0
+
+
+def cmd_mutate_report(args):
+    return mutate_report.report(args.out, args.mutants_dir, args.suites)
 
 
 def cmd_coverage(args):
@@ -134,63 +159,56 @@ def jobs(text):
     return int(text)
 
 
+def add_verb(verbs, name, run, help_text, *arguments):
+    """A verb and its arguments: "--opt" (required), "name", "name?",
+    "name*" or "name+" (nargs)."""
+    p = verbs.add_parser(name, help=help_text)
+    for a in arguments:
+        if a.startswith("--"):
+            p.add_argument(a, required=True)
+        elif a[-1] in "?*+":
+            p.add_argument(a[:-1], nargs=a[-1])
+        else:
+            p.add_argument(a)
+    p.set_defaults(run=run)
+    return p
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
-    p = verbs.add_parser("run", help="run suites, one guest each: KTAP on stdout, results under "
-                         "RESULTS (make test; environment: LINUX INITRAMFS MEM ARGS SHARD ...)")
-    p.add_argument("--tests", required=True, help="the folder of the suites (NAME.exp)")
-    p.add_argument("--results", required=True, help="where each suite's directory and the reports go")
+    p = add_verb(verbs, "run", cmd_run, "run suites NAMES (default: every one), one guest each: KTAP on "
+                 "stdout, results under RESULTS (make test; environment: LINUX INITRAMFS MEM ARGS SHARD ...)",
+                 "--tests", "--results", "names*")
     p.add_argument("--jobs", type=jobs, default=1, help="suites at once (default 1)")
-    p.add_argument("names", nargs="*", help="the suites to run (default: every one)")
-    p.set_defaults(run=cmd_run)
-    p = verbs.add_parser("select", help="print the suites run would run of NAMES under SHARD; exit 2 if either is bad")
-    p.add_argument("--tests", required=True)
-    p.add_argument("names", nargs="*")
-    p.set_defaults(run=cmd_select)
-    p = verbs.add_parser("merge", help="merge results directories into OUT")
-    p.add_argument("out")
-    p.add_argument("dirs", nargs="+")
-    p.set_defaults(run=cmd_merge)
-    p = verbs.add_parser("list", help="print each suite and its summary header (make list)")
-    p.add_argument("tests")
+    add_verb(verbs, "select", cmd_select, "print the suites run would run of NAMES under SHARD; "
+             "exit 2 if either is bad", "--tests", "names*")
+    add_verb(verbs, "merge", cmd_merge, "merge results directories into OUT", "out", "dirs+")
+    p = add_verb(verbs, "list", cmd_list, "print each suite and its summary header (make list)", "tests")
     p.add_argument("--markdown", action="store_true", help="as the table of docs/how-a-test-flows.md")
-    p.set_defaults(run=cmd_list)
-    p = verbs.add_parser("list-check", help="check DOC's suites table against the suites' headers")
-    p.add_argument("tests")
-    p.add_argument("doc")
-    p.set_defaults(run=cmd_list_check)
-    p = verbs.add_parser("workflow-check", help="check that a CI workflow's make commands name "
-                         "targets and variables the Makefile has")
-    p.add_argument("workflow")
-    p.add_argument("makefile")
-    p.set_defaults(run=cmd_workflow_check)
-    p = verbs.add_parser("quick-check", help="check that PROFILE catches every fault knob "
-                         "(and every mutant of MUTATE_RESULTS) the full suite catches")
-    p.add_argument("tests")
-    p.add_argument("profile")
-    p.add_argument("mutate_results", nargs="?")
-    p.set_defaults(run=cmd_quick_check)
-    p = verbs.add_parser("quick-derive", help="print a small profile that catches what "
-                         "make mutate's MUTATE_RESULTS caught, and every fault knob")
-    p.add_argument("tests")
-    p.add_argument("mutate_results")
-    p.set_defaults(run=cmd_quick_derive)
-
-
-    p = verbs.add_parser("coverage", help="write make coverage's summary.json from lcov tracefiles")
-    p.add_argument("--tree", required=True, help="the coverage kernel's source tree")
-    p.add_argument("--results", required=True, help="the results directory of the suites' run")
-    p.add_argument("--html", required=True, help="genhtml's index.html, for the summary")
-    p.add_argument("--out", required=True, help="the summary.json to write")
-    p.add_argument("merged", help="the tracefile of every suite merged")
-    p.add_argument("suite_dir", help="a directory of SUITE.info tracefiles, one per suite "
-                   "that a negative control names")
-    p.add_argument("patches", nargs="*", help="the patch series, whose files are reported")
-    p.set_defaults(run=cmd_coverage)
-    p = verbs.add_parser("coverage-controls", help="print SUITE<TAB>FILE... for each suite "
-                         "of tests/harness/coverage-controls: its tracefile's files")
-    p.set_defaults(run=cmd_coverage_controls)
+    add_verb(verbs, "group", cmd_group, "print the suites of group NAME (tests/suites/groups), one line",
+             "--tests", "name")
+    add_verb(verbs, "list-check", cmd_list_check, "check DOC's suites table against the suites' headers",
+             "tests", "doc")
+    add_verb(verbs, "workflow-check", cmd_workflow_check, "check that a CI workflow's make commands name "
+             "targets and variables the Makefile has", "workflow", "makefile")
+    add_verb(verbs, "quick-check", cmd_quick_check, "check that PROFILE catches every fault knob (and "
+             "every mutant of MUTATE_RESULTS) the full suite catches", "tests", "profile", "mutate_results?")
+    add_verb(verbs, "quick-derive", cmd_quick_derive, "print a small profile that catches what make "
+             "mutate's MUTATE_RESULTS caught, and every fault knob", "tests", "mutate_results")
+    add_verb(verbs, "mutate-suites", cmd_mutate_suites, "the suites that judge mutants NAMES: each one's "
+             "Suites: line, else DEFAULT (MUTATE_TESTS); their union", "mutants_dir", "default", "names+")
+    add_verb(verbs, "mutate-run", cmd_mutate_run, "one line on one run of the suites under make mutate",
+             "run_dir", "suites*")
+    add_verb(verbs, "mutate-report", cmd_mutate_report, "make mutate's table, OUT/results.json and exit "
+             "status", "out", "mutants_dir", "suites*")
+    add_verb(verbs, "coverage", cmd_coverage, "write make coverage's summary.json (OUT) from lcov "
+             "tracefiles: MERGED, every suite's; SUITE_DIR, a SUITE.info per suite a negative control "
+             "names; PATCHES, the series whose files are reported; TREE, the coverage kernel's source; "
+             "RESULTS, the suites' run; HTML, genhtml's index.html",
+             "--tree", "--results", "--html", "--out", "merged", "suite_dir", "patches*")
+    add_verb(verbs, "coverage-controls", cmd_coverage_controls, "print SUITE<TAB>FILE... for each suite "
+             "of tests/coverage/controls: its tracefile's files")
     return parser.parse_args(argv)
 
 

@@ -7,11 +7,10 @@ import json
 import os
 import re
 
-from . import lcov
+from . import lcov, paths
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CONTROLS = os.path.join(HERE, "coverage-controls")
-REASONS = os.path.join(HERE, "coverage-reasons")
+CONTROLS = paths.COVERAGE_CONTROLS
+REASONS = paths.COVERAGE_REASONS
 
 TABLE_FREE_FILE = "mm/mmu_gather.c"
 TABLE_FREE_START = re.compile(r"^\s*#\s*ifdef\s+CONFIG_MMU_GATHER_TABLE_FREE\b")
@@ -42,9 +41,9 @@ def read_facts(path, fields):
 
 def control_files(controls):
     """[(suite, [file, ...])]: the files each suite's negative controls look
-    at, which its own tracefile must hold (tests/coverage.sh captures those
+    at, which its own tracefile must hold (tests/coverage/coverage.sh captures those
     only)."""
-    out = {}
+    out: dict = {}
     for suite, _, file, _ in controls:
         out.setdefault(suite, [])
         if file not in out[suite]:
@@ -73,7 +72,7 @@ def relative_path(path, tree):
 
 
 def by_relative_path(files, tree):
-    out = {}
+    out: dict = {}
     for path, counts in files.items():
         out.setdefault(relative_path(path, tree), lcov.FileCounts()).add(counts)
     return out
@@ -129,7 +128,7 @@ def add_counts(a, b):
 
 def patched_files(patch_texts):
     """{file: [patch, ...]} from the 'diff --git a/X b/Y' lines of each patch."""
-    files = {}
+    files: dict[str, list[str]] = {}
     for name, text in patch_texts:
         for m in re.finditer(r"^diff --git a/\S+ b/(\S+)$", text, re.M):
             files.setdefault(m.group(1), [])
@@ -189,7 +188,7 @@ def judge_control(control, suite_files, sources):
     if not lines:
         record["result"] = "fail"
         record["reason"] = ("no instrumented line of %s matches %r: the code moved; "
-                            "update tests/harness/coverage-controls" % (file, pattern))
+                            "update tests/coverage/controls" % (file, pattern))
         return record
     record["hits"] = sum(file_counts.lines[n] for n in lines)
     ran = record["hits"] > 0

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Read what one suite left in its result directory into the facts verdict.judge() weighs.
 
-The directory holds what three parties wrote: the suite (tests/lib.tcl:
+The directory holds what three parties wrote: the suite (tests/lib/results.tcl:
 checks, suite-verdict, counters, suite.log), the guest (console.log) and the
 runner (runner.py: runner, flood). Nothing here decides anything.
 """
@@ -31,7 +31,7 @@ class Crash:
     tolerated_by_xfail: bool
     line: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "%s: %s" % (self.label, self.line[:160])
 
 
@@ -42,7 +42,7 @@ class Facts:
     expect_failure: str = ""
     survivor: str = ""
     flood: str = ""
-    entries: list = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     suite_verdict: str = ""
     suite_reason: str = ""
     console_seen: bool = False
@@ -50,7 +50,7 @@ class Facts:
     crash: Crash | None = None
 
 
-def read_text(path):
+def read_text(path: str) -> str | None:
     """A file as text whatever its bytes: invalid UTF-8 becomes \\xNN."""
     try:
         with open(path, "rb") as f:
@@ -59,7 +59,7 @@ def read_text(path):
         return None
 
 
-def read_pairs(path):
+def read_pairs(path: str) -> dict[str, str]:
     """"key value" lines into a dict; the first of a repeated key is kept."""
     pairs = {}
     for line in (read_text(path) or "").splitlines():
@@ -72,15 +72,15 @@ def read_pairs(path):
 _ESCAPE = re.compile(r"\\(\\|t|n|r|x[0-9a-fA-F]{2})")
 
 
-def unescape(text):
-    """Undo tests/lib.tcl's escaping of a checks-file message."""
-    def one(m):
+def unescape(text: str) -> str:
+    """Undo tests/lib/results.tcl's escaping of a checks-file message."""
+    def one(m: re.Match) -> str:
         c = m.group(1)
         return {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}.get(c) or chr(int(c[1:], 16))
     return _ESCAPE.sub(one, text)
 
 
-def read_entries(path):
+def read_entries(path: str) -> list[Entry]:
     entries = []
     for line in (read_text(path) or "").splitlines():
         status, _, message = line.partition("\t")
@@ -88,10 +88,12 @@ def read_entries(path):
     return entries
 
 
-def load_crash_patterns(path=os.path.join(HERE, "crash-patterns")):
+def load_crash_patterns(path: str = os.path.join(HERE, "crash-patterns")) -> list[tuple[str, bool, re.Pattern]]:
     """(label, tolerated_by_xfail, compiled regex) in file order."""
     patterns = []
-    for line in read_text(path).splitlines():
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for line in text.splitlines():
         if line.startswith("#") or not line.strip():
             continue
         label, xfail, regex = line.split("\t", 2)
@@ -102,7 +104,7 @@ def load_crash_patterns(path=os.path.join(HERE, "crash-patterns")):
 CRASH_PATTERNS = load_crash_patterns()
 
 
-def scan_console(text):
+def scan_console(text: str) -> Crash | None:
     """The first crash pattern (in file order) found anywhere in the console."""
     lines = text.replace("\r", "").splitlines()
     for label, tolerated, regex in CRASH_PATTERNS:
@@ -112,12 +114,12 @@ def scan_console(text):
     return None
 
 
-def console_tail(directory, lines=30):
+def console_tail(directory: str, lines: int = 30) -> list[str]:
     text = read_text(os.path.join(directory, "console.log")) or ""
     return text.replace("\r", "").splitlines()[-lines:]
 
 
-def read_facts(directory):
+def read_facts(directory: str) -> Facts:
     runner = read_pairs(os.path.join(directory, "runner"))
     verdict_line = read_text(os.path.join(directory, "suite-verdict")) or ""
     suite_verdict, _, suite_reason = verdict_line.rstrip("\n").partition("\t")

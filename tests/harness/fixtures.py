@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Write a suite's result directory as tests/lib.tcl, the guest and the runner would, for the unit tests."""
+"""Write a suite's result directory as tests/lib/, the guest and the runner would, for the unit tests."""
 
 import os
 import re
@@ -23,7 +23,7 @@ HOSTILE = 'a<b & c>"d" \'e\' \x1b[31mred\x1b[0m nul\x00 bell\x07 # SKIP not a di
 
 
 def escape(text):
-    """As tests/lib.tcl's record_line escapes a field."""
+    """As tests/lib/results.tcl's record_line escapes a field."""
     def one(m):
         c = m.group()
         return {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(c) or "\\x%02x" % ord(c)

@@ -20,7 +20,7 @@ class FileCounts:
 def parse(text):
     """Map each SF: path of TEXT to its FileCounts, a file that appears in
     several records (several tests) summed."""
-    files = {}
+    files: dict = {}
     current = None
     for raw in text.splitlines():
         line = raw.strip()

@@ -3,8 +3,8 @@
 mutate's measurements, and check that it still catches what the full
 suite catches.
 
-tests/quick-profile lists suites, one per line ('#' starts a comment).
-It must hold, for every fault knob a suite of tests/ turns on
+tests/mutate/quick-profile lists suites, one per line ('#' starts a comment).
+It must hold, for every fault knob a suite of tests/suites/ turns on
 (`set_fault KNOB on`), a suite that turns it on; and, for every mutant
 make mutate caught, a suite that failed in every run of that mutant.
 """
@@ -43,12 +43,12 @@ def static_problems(tests_dir, profile):
     """What the profile misses that needs no guest to see: suites that do
     not exist, knobs no suite of the profile turns on."""
     knobs = suite_knobs(tests_dir)
-    problems = ["tests/quick-profile names '%s', which is no suite of tests/" % s
+    problems = ["tests/mutate/quick-profile names '%s', which is no suite of tests/suites/" % s
                 for s in profile if s not in knobs]
     covered = set().union(*(knobs.get(s, set()) for s in profile))
     for knob in sorted(set().union(*knobs.values()) - covered):
         users = sorted(s for s, k in knobs.items() if knob in k)
-        problems.append("tests/quick-profile turns no fault knob '%s' on; add one of: %s"
+        problems.append("tests/mutate/quick-profile turns no fault knob '%s' on; add one of: %s"
                         % (knob, ' '.join(users)))
     return problems
 
@@ -71,7 +71,7 @@ def mutant_problems(results, profile):
             continue
         every = catchers(m)
         if every and not every & set(profile):
-            problems.append("the quick profile misses mutant %s: add one of %s to tests/quick-profile"
+            problems.append("the quick profile misses mutant %s: add one of %s to tests/mutate/quick-profile"
                             % (m['name'], ' '.join(sorted(every))))
         elif not every:
             problems.append("mutant %s was caught in every run but by no one suite every time: "
@@ -111,10 +111,14 @@ def derive(results, tests_dir):
     def covers(suites):
         return all(met & set(suites) for met in needs.values())
 
+    def cheapest_first(combo: tuple[str, ...]) -> tuple[float, int]:
+        return cost(combo), len(combo)
+
     if len(candidates) <= 16:
-        best = min((combo for n in range(len(candidates) + 1)
-                    for combo in itertools.combinations(candidates, n) if covers(combo)),
-                   key=lambda combo: (cost(combo), len(combo)))
+        combos: list[tuple[str, ...]] = [combo for n in range(len(candidates) + 1)
+                                         for combo in itertools.combinations(candidates, n) if covers(combo)]
+        cheapest: tuple[str, ...] = min(combos, key=cheapest_first)
+        best = list(cheapest)
     else:
         best, left = [], dict(needs)
         while left:

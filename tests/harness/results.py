@@ -19,7 +19,7 @@ from . import ktap
 from .verdict import FAILING, VERDICTS
 
 SUITE_NAME = "rcu-table-free-appliance"
-# One storm's or walker's counters: PREFIX.RUN.key (tests/lib.tcl record_counters).
+# One storm's or walker's counters: PREFIX.RUN.key (tests/lib/results.tcl record_counters).
 RUN_KEY = re.compile(r"^([A-Za-z0-9_-]+)\.([0-9]+)\.(.+)$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 # Characters XML 1.0 does not allow, even escaped.
@@ -38,7 +38,8 @@ def read_counters(path):
     runs: {"storm": [{...first run...}, {...}], "walker": [...]}; a key seen
     twice keeps its first value.
     """
-    runs, other = {}, {}
+    runs: dict[str, list[dict]] = {}
+    other: dict = {}
     for key, value in facts_mod.read_pairs(path).items():
         value = number_or_text(value)
         m = RUN_KEY.match(key)
@@ -177,6 +178,6 @@ def write_junit(path, records):
     for name, record in records.items():
         add_testsuite(root, name, record)
     for key in ("tests", "failures", "skipped"):
-        root.set(key, str(sum(int(suite.get(key)) for suite in root)))
+        root.set(key, str(sum(int(suite.get(key) or 0) for suite in root)))
     ET.indent(root)
     write_atomically(path, ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")

@@ -15,13 +15,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import IO, Callable
+from typing import IO, Callable, Iterable, Sequence
 
-from . import facts, ktap, results, shard, suite_list, verdict
+from . import facts, ktap, paths, results, shard, suite_list, verdict
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-KILL_GUEST = os.path.join(HERE, "..", "..", "scripts", "kill-guest.sh")
-BOOT_GUEST = os.path.join(HERE, "..", "..", "scripts", "boot-guest.sh")
 # timeout(1)'s statuses, which verdict.TIMEOUT_CODES reads: stopped by
 # SIGTERM at the limit, or by SIGKILL KILL_AFTER_S later.
 TIMED_OUT, KILLED = verdict.TIMEOUT_CODES
@@ -39,7 +36,7 @@ class Interrupted(Exception):
     pass
 
 
-def select(tests_dir, names, shard_spec=""):
+def select(tests_dir: str, names: Sequence[str], shard_spec: str = "") -> list[str]:
     """The suites to run, in order: NAMES (every suite if none), then SHARD's share."""
     known = suite_list.suite_names(tests_dir)
     unknown = [n for n in names if n not in known]
@@ -55,7 +52,7 @@ def select(tests_dir, names, shard_spec=""):
     return chosen
 
 
-def last_duration(results_dir, name):
+def last_duration(results_dir: str, name: str) -> float | None:
     runner = facts.read_pairs(os.path.join(results_dir, name, "runner"))
     try:
         return float(runner["duration_s"])
@@ -63,20 +60,20 @@ def last_duration(results_dir, name):
         return None
 
 
-def start_order(results_dir, names):
+def start_order(results_dir: str, names: Sequence[str]) -> list[str]:
     """The suites longest first, by the duration each took in the last run
     under RESULTS (as CTest orders by its cost data), so that no long suite
     starts last while the other jobs sit idle; a suite with no last run goes
     first, and ties keep the listed order."""
-    def cost(name):
+    def cost(name: str) -> float:
         d = last_duration(results_dir, name)
         return float("inf") if d is None else d
     return sorted(names, key=cost, reverse=True)
 
 
-def kill_guest(directory):
+def kill_guest(directory: str) -> str:
     """Kill the suite's UML process group; what survived SIGKILL, or ""."""
-    out = subprocess.run([KILL_GUEST, directory], stdout=subprocess.PIPE, text=True, check=False)
+    out = subprocess.run([paths.KILL_GUEST, directory], stdout=subprocess.PIPE, text=True, check=False)
     return out.stdout.strip()
 
 
@@ -110,14 +107,14 @@ class Run:
     # through starting or judging a suite.
     interrupted: bool = False
 
-    def print_lines(self, lines):
+    def print_lines(self, lines: Iterable[str]) -> None:
         self.out.write("".join(line + "\n" for line in lines))
         self.out.flush()
 
-    def busy(self):
+    def busy(self) -> int:
         return sum(not r.suite.idle for r in self.running)
 
-    def start(self, name):
+    def start(self, name: str) -> None:
         suite = suite_list.load(self.tests_dir, name)
         directory = os.path.join(self.results_dir, name)
         shutil.rmtree(directory, ignore_errors=True)
@@ -127,14 +124,14 @@ class Run:
         # GCOV_PREFIX when it powers off, so that guests never share a file;
         # any other kernel ignores it.
         env = dict(self.environ, TEST_DIR=directory, GCOV_PREFIX=os.path.join(directory, "gcov"))
-        env.setdefault("BOOT_GUEST", os.path.abspath(BOOT_GUEST))
+        env.setdefault("BOOT_GUEST", paths.BOOT_GUEST)
         log = open(os.path.join(directory, "suite.log"), "w")
         proc = subprocess.Popen(["expect", "-f", suite.path], stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, env=env, process_group=0)
         self.running.append(Running(suite, self.names.index(name) + 1, directory, limit, proc, log,
                                     self.clock()))
 
-    def watch(self, r):
+    def watch(self, r: Running) -> int | None:
         """Enforce the suite's limits; its exit status once it has ended, else None."""
         code = r.proc.poll()
         now = self.clock()
@@ -154,7 +151,7 @@ class Run:
             kill_guest(r.dir)
         return None
 
-    def finish(self, r, code):
+    def finish(self, r: Running, code: int) -> None:
         """Record what the runner saw, judge the suite, keep its KTAP lines."""
         r.log.close()
         survivor = kill_guest(r.dir)
@@ -167,7 +164,7 @@ class Run:
         self.lines[r.suite.name] = ktap.suite_lines(r.number, r.suite.name, record,
                                                     record["result"] in verdict.FAILING)
 
-    def poll(self):
+    def poll(self) -> None:
         if self.interrupted:
             raise Interrupted()
         for r in list(self.running):
@@ -179,7 +176,7 @@ class Run:
             self.print_lines(self.lines[self.names[self.reported]])
             self.reported += 1
 
-    def run(self):
+    def run(self) -> dict[str, dict]:
         self.print_lines(ktap.header(len(self.names), results.host_facts()))
         for name in start_order(self.results_dir, self.names):
             while self.busy() >= self.jobs:
@@ -195,7 +192,7 @@ class Run:
         results.write_junit(os.path.join(self.results_dir, "junit.xml"), records)
         return records
 
-    def stop(self):
+    def stop(self) -> None:
         """Ctrl-C or TERM: stop every running suite and its guest; keep what
         finished, and leave no half-written results file."""
         for r in self.running:
@@ -209,21 +206,22 @@ class Run:
                 os.unlink(os.path.join(self.results_dir, name))
 
 
-def signal_group(proc, sig):
+def signal_group(proc: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
         pass
 
 
-def console_bytes(directory):
+def console_bytes(directory: str) -> int:
     try:
         return os.stat(os.path.join(directory, "console.log")).st_size
     except FileNotFoundError:
         return 0
 
 
-def main(tests_dir, results_dir, names, jobs, shard_spec, out=sys.stdout):
+def main(tests_dir: str, results_dir: str, names: Sequence[str], jobs: int, shard_spec: str,
+         out: IO[str] = sys.stdout) -> int:
     """make test's exit status: 0 every suite passed, 1 one failed, 2 bad
     usage, 130 interrupted."""
     try:

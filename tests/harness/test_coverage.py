@@ -134,7 +134,7 @@ class CoverageTest(unittest.TestCase):
                                         {"s": by_path(tracefile("s", 1))},
                                         {"mm/mmu_gather.c": MMU_GATHER.splitlines()})
         self.assertEqual(record["result"], "fail")
-        self.assertIn("update tests/harness/coverage-controls", record["reason"])
+        self.assertIn("update tests/coverage/controls", record["reason"])
 
     def test_patched_files_and_walker(self):
         summary = self.summarise({"storm-fork": by_path(tracefile("storm_fork", 0))})

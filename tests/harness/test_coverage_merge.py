@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""tests/coverage-merge.sh on a real gcov program: counters summed by
+"""tests/coverage/coverage-merge.sh on a real gcov program: counters summed by
 gcov-tool then read by lcov once give the same line and branch counts as
 lcov reading each run and adding the tracefiles (what make coverage did
 before), a .gcda that one run lacks included."""
@@ -10,10 +10,9 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import lcov
+from . import lcov, paths
 
-MERGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                     "coverage-merge.sh")
+MERGE = os.path.join(paths.TESTS, "coverage", "coverage-merge.sh")
 LCOV = ["lcov", "--quiet", "--rc", "lcov_branch_coverage=1"]
 MAIN = """\
 int step(int n);

@@ -2,17 +2,13 @@
 """Unit tests of make mutate's report: timing a crash on the console, each mutant's suites."""
 
 import contextlib
-import importlib.util
 import io
 import json
 import os
 import tempfile
 import unittest
 
-SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'mutate-report.py')
-spec = importlib.util.spec_from_file_location('mutate_report', SCRIPT)
-mutate_report = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(mutate_report)
+from . import mutate_report
 
 
 class CrashTimeTest(unittest.TestCase):

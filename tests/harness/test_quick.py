@@ -18,7 +18,7 @@ def results(mutants, seconds):
 
 
 class FakeTests:
-    """A tests/ directory with suites that turn knobs on."""
+    """A suites directory with suites that turn knobs on."""
 
     def __init__(self, suites):
         self.dir = tempfile.TemporaryDirectory()
@@ -44,19 +44,19 @@ class StaticTest(unittest.TestCase):
     def test_a_missing_knob_is_named_with_its_suites(self):
         with FakeTests(SUITES) as d:
             problems = quick.static_problems(d, ['storm-fork', 'fault-b'])
-        self.assertEqual(problems, ["tests/quick-profile turns no fault knob 'knob_a' on; "
+        self.assertEqual(problems, ["tests/mutate/quick-profile turns no fault knob 'knob_a' on; "
                                     "add one of: fault-a fault-a-rare"])
 
     def test_a_suite_that_needs_another_kernel_covers_nothing(self):
         with FakeTests(SUITES) as d:
             problems = quick.static_problems(d, ['fault-a', 'fault-b-kasan'])
-        self.assertEqual(problems, ["tests/quick-profile turns no fault knob 'knob_b' on; "
+        self.assertEqual(problems, ["tests/mutate/quick-profile turns no fault knob 'knob_b' on; "
                                     "add one of: fault-b"])
 
     def test_an_unknown_suite_is_named(self):
         with FakeTests(SUITES) as d:
             problems = quick.static_problems(d, ['fault-a', 'fault-b', 'storm-typo'])
-        self.assertEqual(problems, ["tests/quick-profile names 'storm-typo', which is no suite of tests/"])
+        self.assertEqual(problems, ["tests/mutate/quick-profile names 'storm-typo', which is no suite of tests/suites/"])
 
     def test_comments_and_blank_lines(self):
         with tempfile.NamedTemporaryFile('w', suffix='profile') as f:
@@ -70,7 +70,7 @@ class MutantTest(unittest.TestCase):
         r = results([mutant('m1', ['a', 'b'], ['a'], ['a', 'c'])], {})
         self.assertEqual(quick.mutant_problems(r, ['a']), [])
         self.assertEqual(quick.mutant_problems(r, ['b', 'c']),
-                         ['the quick profile misses mutant m1: add one of a to tests/quick-profile'])
+                         ['the quick profile misses mutant m1: add one of a to tests/mutate/quick-profile'])
 
     def test_no_single_catcher(self):
         r = results([mutant('m1', ['a'], ['b'])], {})

@@ -141,7 +141,7 @@ class ResultsTest(unittest.TestCase):
         self.assertXmllintAccepts(junit)
 
     def test_failing_suite_end_to_end(self):
-        """A real lib.tcl suite (no guest) fails with a hostile reason; the
+        """A real suite on tests/lib/ (no guest) fails with a hostile reason; the
         runner judges it and writes both files, which stay valid."""
         if not shutil.which("expect"):
             self.skipTest("expect is not installed")

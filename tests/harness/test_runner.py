@@ -12,9 +12,9 @@ import tempfile
 import time
 import unittest
 
-from . import fixtures, runner, suite_list
+from . import fixtures, paths, runner, suite_list
 
-LIB = os.path.join(os.path.dirname(fixtures.HERE), "lib.tcl")
+LIB = os.path.join(paths.TESTS, "lib", "suite.tcl")
 # A stand-in's "guest": a process group of its own, named in guest.pid as
 # boot_guest names UML's, which the runner must kill.
 PROLOGUE = r'''source {%s}

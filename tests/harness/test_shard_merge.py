@@ -6,11 +6,11 @@ import shutil
 import tempfile
 import unittest
 
-from . import facts, fixtures, merge, results, shard, verdict
+from . import facts, fixtures, merge, paths, results, shard, verdict
 from .fixtures import harness
 from .test_results import load_json
 
-TESTS = os.path.dirname(fixtures.HERE)
+TESTS = paths.SUITES
 
 SUITES = ["boot", "kernel-config", "selftest-warning", "storm-exit", "storm-fork", "storm-munmap", "walker-irq"]
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of tests/lib.tcl's storm_until_window: when a storm that
+"""Unit tests of tests/lib/walker.tcl's storm_until_window: when a storm that
 opened no rcu window runs again, and for how long (no guest: the storm and
-the checks are stand-ins, tests/harness/storm-until-window.exp)."""
+the checks are stand-ins, tests/harness/suites/storm-until-window.exp)."""
 
 import os
 import shutil
@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'storm-until-window.exp')
+SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'suites', 'storm-until-window.exp')
 
 
 @unittest.skipUnless(shutil.which('expect'), 'expect is not installed')

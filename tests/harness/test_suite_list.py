@@ -19,7 +19,7 @@ class SuiteListTest(unittest.TestCase):
 
     def suite(self, name, summary):
         with open(os.path.join(self.tests, name + '.exp'), 'w') as f:
-            f.write('# SPDX-License-Identifier: GPL-2.0\n# Prose.\n%s# timeout: 60\nsource lib.tcl\n'
+            f.write('# SPDX-License-Identifier: GPL-2.0\n# Prose.\n%s# timeout: 60\nsource suite.tcl\n'
                     % ('# summary: %s\n' % summary if summary else ''))
 
     def write_doc(self, table):

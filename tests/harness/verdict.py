@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .facts import Entry
+from .facts import Entry, Facts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # timeout(1)'s status when it stopped the suite, and when -k had to kill it.
@@ -31,7 +31,7 @@ XPASS_REASON = "passed unexpectedly (XPASS): the known failure is gone, update t
 RUNNER_OK = "the guest powered off cleanly with no crash report"
 
 
-def load_exit_codes(path=os.path.join(HERE, "exit-codes")):
+def load_exit_codes(path: str = os.path.join(HERE, "exit-codes")) -> dict[int, str]:
     codes = {}
     with open(path) as f:
         for line in f:
@@ -48,16 +48,16 @@ EXIT_CODES = load_exit_codes()
 class Judgement:
     verdict: str      # pass fail xfail xpass skip error
     reason: str
-    entries: tuple    # the suite's entries as judged, then the runner's own check
+    entries: tuple[Entry, ...]    # the suite's entries as judged, then the runner's own check
 
 
-def failed_checks(facts):
+def failed_checks(facts: Facts) -> list[Entry]:
     return [e for e in facts.entries if e.status == "fail"]
 
 
-def verdict_of_exit(facts):
+def verdict_of_exit(facts: Facts) -> tuple[str, str]:
     """(verdict, reason) from the exit status and what the suite said."""
-    name = EXIT_CODES.get(facts.exit_code)
+    name = None if facts.exit_code is None else EXIT_CODES.get(facts.exit_code)
     if name == "pass":
         return "pass", ""
     if name in ("xfail", "skip"):
@@ -74,14 +74,14 @@ def verdict_of_exit(facts):
     return "error", "suite exited with status %s" % facts.exit_code
 
 
-def matches(regex, text):
+def matches(regex: str, text: str) -> bool:
     try:
         return re.search(regex, text) is not None
     except re.error:
         return False
 
 
-def judge(facts):
+def judge(facts: Facts) -> Judgement:
     verdict, reason = verdict_of_exit(facts)
     # Whether the runner, not one of the suite's own failed checks, decided:
     # then the runner's check fails, so a failed suite always has one.
@@ -113,7 +113,7 @@ def judge(facts):
     return Judgement(verdict, reason, tuple(entries))
 
 
-def runner_entry(verdict, reason, by_runner):
+def runner_entry(verdict: str, reason: str, by_runner: bool) -> Entry:
     """The runner's own check, last in every suite: what it observed."""
     if verdict in FAILING:
         if by_runner:

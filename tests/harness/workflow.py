@@ -18,7 +18,8 @@ def make_calls(workflow_text):
     calls = []
     for line in workflow_text.splitlines():
         for m in MAKE_CALL.finditer(line):
-            targets, variables = [], []
+            targets: list[str] = []
+            variables: list[str] = []
             for word in shlex.split(EXPRESSION.sub('EXPR', m.group(1))):
                 if word.startswith('-'):
                     continue
@@ -31,7 +32,7 @@ def make_calls(workflow_text):
 def makefile_names(makefile_text):
     """(targets, user-facing variables) as the Makefile declares them:
     .PHONY targets, and the variables of its ## lines (make help)."""
-    targets = set()
+    targets: set[str] = set()
     for m in re.finditer(r'^\.PHONY:(.*)$', makefile_text, re.M):
         targets.update(m.group(1).split())
     variables = set(re.findall(r'^## ([A-Z_]+)=', makefile_text, re.M))

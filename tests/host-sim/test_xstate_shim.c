@@ -357,7 +357,7 @@ static void drive_shape(const char *self, const char *label, unsigned int n,
 
 /*
  * A shape's log must show the shim at work (its first use line) and the
- * requests it refused above: ": EFAULT" lines (tests/fpstate.tcl
+ * requests it refused above: ": EFAULT" lines (tests/lib/fpstate.tcl
  * check_shim_log fails a guest on any), or ": ENODEV" without XSAVE.
  */
 static void check_log(const char *label, const char *log, unsigned int n)

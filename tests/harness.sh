@@ -1,0 +1,6 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# python3 -m harness with tests/ on its path: the one way make and the
+# scripts call the harness (its verbs: tests/harness.sh --help).
+here=$(cd "$(dirname "$0")" && pwd)
+PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 exec python3 -m harness "$@"
