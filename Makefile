@@ -363,27 +363,26 @@ SHELL_SCRIPTS = $(shell cd $(CURDIR) && find . \( -path ./build -o -path ./.git 
 ## make check: the harness's own tests, no guest: seconds
 .PHONY: check
 check: | $(BUILD)/.packages-check
-	@echo "  CHECK   python3 -m unittest discover -s tests/harness -t tests"
-	@cd $(CURDIR)/tests && KUNIT_TREE=$(KTREE) PYTHONDONTWRITEBYTECODE=1 \
-		python3 -m unittest discover -q -s harness -t .
-	@for dir in bench scripts; do \
-		echo "  CHECK   python3 -m unittest discover -s $$dir"; \
-		PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -q -s $(CURDIR)/$$dir || exit; \
-	done
-	@echo "  CHECK   mypy --config-file tests/mypy.ini tests/harness"
-	@cd $(CURDIR)/tests && mypy --config-file mypy.ini --cache-dir $(BUILD)/mypy harness
-	@echo "  CHECK   tests/mutate/quick-profile covers every fault knob"
-	@$(HARNESS) quick-check $(SUITES) $(QUICK_PROFILE)
-	@echo "  CHECK   docs/how-a-test-flows.md lists the suites as their headers do (make list)"
-	@$(HARNESS) list-check $(SUITES) $(CURDIR)/docs/how-a-test-flows.md
-	@echo "  CHECK   docs/ci/github-actions.yml names only make's targets and variables"
-	@$(HARNESS) workflow-check $(CURDIR)/docs/ci/github-actions.yml $(CURDIR)/Makefile
-	@echo "  CHECK   every user-facing variable has its ## line (make help)"
-	@undoc=$$(sed -n 's/^\([A-Z_]*\) ?=.*/\1/p' $(CURDIR)/Makefile | grep -vx TEST_CHECK | \
-		while read -r v; do grep -q "^## $$v=" $(CURDIR)/Makefile || echo "$$v"; done); \
-		[ -z "$$undoc" ] || { echo "make check: no '## VAR=DEFAULT: meaning' line above:" $$undoc >&2; exit 1; }
-	@echo "  CHECK   shellcheck $(words $(SHELL_SCRIPTS)) scripts"
-	@cd $(CURDIR) && shellcheck $(SHELL_SCRIPTS)
+	@cd $(CURDIR) && PYTHONDONTWRITEBYTECODE=1 KUNIT_TREE=$(KTREE) python3 tests/run_checks.py \
+		"unittest tests/harness (the runner, judge, reports)" \
+			"cd tests && python3 -m unittest discover -q -s harness -t ." \
+		"unittest scripts (need-packages, mconsole)" "python3 -m unittest discover -q -s scripts" \
+		"unittest tests/mutate (save and restore)" "python3 -m unittest discover -q -s tests/mutate" \
+		"unittest kernel-config (merge.sh)" "python3 -m unittest discover -q -s kernel-config" \
+		"unittest bench (its figures)" "python3 -m unittest discover -q -s bench" \
+		"mypy --config-file tests/mypy.ini tests/harness tests/run_checks.py" \
+			"cd tests && mypy --config-file mypy.ini --cache-dir $(BUILD)/mypy harness run_checks.py" \
+		"tests/mutate/quick-profile covers every fault knob" \
+			"$(HARNESS) quick-check $(SUITES) $(QUICK_PROFILE)" \
+		"docs/how-a-test-flows.md lists the suites as make list does" \
+			"$(HARNESS) list-check $(SUITES) docs/how-a-test-flows.md" \
+		"docs/ci/github-actions.yml names only make's targets and variables" \
+			"$(HARNESS) workflow-check docs/ci/github-actions.yml Makefile" \
+		"every user-facing variable has its ## line (make help)" \
+			"$(HARNESS) help-check Makefile" \
+		"shellcheck ($(words $(SHELL_SCRIPTS)) scripts)" \
+			"shellcheck $(SHELL_SCRIPTS)" \
+		$(HOST_SIM_CHECKS)
 
 $(BUILD)/.packages-check: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh check $(CHECK_PACKAGES)
@@ -461,22 +460,19 @@ host-sim: $(XSTATE_SHIM)
 
 # The shim's rules for every host shape on a traced child, each shape's
 # GLIBC_TUNABLES against this glibc, and which gdb commands an AMX host
-# refuses: TAP kept in $(HOST_SIM_DIR), shown on failure.
-check-host-sim: $(XSTATE_SHIM) $(HOST_SIM_DIR)/test_xstate_shim $(HOST_SIM_DIR)/ifunc_targets
-	@echo "  CHECK   $(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM)"
-	@$(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM) >$(HOST_SIM_DIR)/test_xstate_shim.tap || \
-		{ cat $(HOST_SIM_DIR)/test_xstate_shim.tap; exit 1; }
-	@tail -n 1 $(HOST_SIM_DIR)/test_xstate_shim.tap
-	@echo "  CHECK   tests/host-sim/test-glibc-tunables.sh $(HOST_SIM_DIR)/ifunc_targets"
-	@$(HOST_SIM_SRC)/test-glibc-tunables.sh $(HOST_SIM_DIR)/ifunc_targets >$(HOST_SIM_DIR)/test-glibc-tunables.tap || \
-		{ cat $(HOST_SIM_DIR)/test-glibc-tunables.tap; exit 1; }
-	@tail -n 1 $(HOST_SIM_DIR)/test-glibc-tunables.tap
-	@echo "  CHECK   tests/host-sim/test-gdb-xstate-writes.sh $(XSTATE_SHIM)"
-	@$(HOST_SIM_SRC)/test-gdb-xstate-writes.sh $(XSTATE_SHIM) $(HOST_SIM_DIR)/ifunc_targets >$(HOST_SIM_DIR)/test-gdb-xstate-writes.tap || \
-		{ cat $(HOST_SIM_DIR)/test-gdb-xstate-writes.tap; exit 1; }
-	@tail -n 1 $(HOST_SIM_DIR)/test-gdb-xstate-writes.tap
+# refuses: NAME COMMAND pairs for tests/run_checks.py, also run by make check.
+HOST_SIM_TESTS := $(XSTATE_SHIM) $(HOST_SIM_DIR)/test_xstate_shim $(HOST_SIM_DIR)/ifunc_targets
+HOST_SIM_CHECKS = \
+	"host-sim: the shim's regset rules for every host shape" \
+		"$(HOST_SIM_DIR)/test_xstate_shim $(XSTATE_SHIM)" \
+	"host-sim: each shape's GLIBC_TUNABLES against this glibc" \
+		"$(HOST_SIM_SRC)/test-glibc-tunables.sh $(HOST_SIM_DIR)/ifunc_targets" \
+	"host-sim: the gdb commands an AMX host refuses" \
+		"$(HOST_SIM_SRC)/test-gdb-xstate-writes.sh $(XSTATE_SHIM) $(HOST_SIM_DIR)/ifunc_targets"
+check-host-sim: $(HOST_SIM_TESTS)
+	@python3 $(CURDIR)/tests/run_checks.py $(HOST_SIM_CHECKS)
 
-check: check-host-sim
+check: $(HOST_SIM_TESTS)
 
 $(BUILD)/.packages-host-sim: | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh host-sim $(HOST_SIM_PACKAGES)

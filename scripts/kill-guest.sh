@@ -5,7 +5,8 @@
 # count: once the guest's parent is gone they are init's to reap, which
 # some containers' init does only seconds later.
 #
-# usage: kill-guest.sh DIR   (DIR/guest.pid, written by tests/lib/console.tcl)
+# usage: kill-guest.sh DIR [SECONDS]   (DIR/guest.pid, written by
+#   tests/lib/console.tcl; SECONDS to wait for the group to go, default 5)
 # Exit status: 0 gone (or never started), 1 it survived SIGKILL (said on stdout).
 set -u
 
@@ -17,7 +18,7 @@ alive() {
 }
 
 kill -KILL -- "-$pid" 2>/dev/null
-for _ in $(seq 50); do
+for _ in $(seq $((${2:-5} * 10))); do
 	alive || exit 0
 	sleep 0.1
 done

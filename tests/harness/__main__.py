@@ -80,6 +80,15 @@ def cmd_workflow_check(args):
     return 1 if problems else 0
 
 
+def cmd_help_check(args):
+    with open(args.makefile, encoding="utf-8") as m:
+        undocumented = workflow.undocumented_variables(m.read())
+    if undocumented:
+        print("make check: no '## VAR=DEFAULT: meaning' line (make help) above: " + " ".join(undocumented),
+              file=sys.stderr)
+    return 1 if undocumented else 0
+
+
 def cmd_quick_check(args):
     profile = quick.read_profile(args.profile)
     problems = quick.static_problems(args.tests, profile)
@@ -192,6 +201,8 @@ def parse_args(argv):
              "tests", "doc")
     add_verb(verbs, "workflow-check", cmd_workflow_check, "check that a CI workflow's make commands name "
              "targets and variables the Makefile has", "workflow", "makefile")
+    add_verb(verbs, "help-check", cmd_help_check, "check that every variable a user may set has its "
+             "## line, which make help prints", "makefile")
     add_verb(verbs, "quick-check", cmd_quick_check, "check that PROFILE catches every fault knob (and "
              "every mutant of MUTATE_RESULTS) the full suite catches", "tests", "profile", "mutate_results?")
     add_verb(verbs, "quick-derive", cmd_quick_derive, "print a small profile that catches what make "

@@ -57,6 +57,15 @@ def make_suite_dir(directory, exit_code=0, checks=(("pass", "the guest booted"),
     return directory
 
 
+def alive(pid):
+    """Whether PID lives (a zombie does not)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def harness(*args, env=None, **popen):
     """python3 -m harness ARGS, as make runs it; run to its end, or started
     (Popen) when popen arguments are given."""

@@ -13,6 +13,7 @@ import time
 import unittest
 
 from . import fixtures, paths, runner, suite_list
+from .fixtures import alive
 
 LIB = os.path.join(paths.TESTS, "lib", "suite.tcl")
 # A stand-in's "guest": a process group of its own, named in guest.pid as
@@ -49,15 +50,6 @@ STANDINS = {
 def timed(ms, header=""):
     """A stand-in that logs when it starts and ends, MS apart."""
     return '%slog_time start\nafter %d\nlog_time end\nfinish\n' % (header, ms)
-
-
-def alive(pid):
-    """Whether PID lives (a zombie does not)."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def read_pid(path):

@@ -7,17 +7,18 @@
 # every run and the clean run passed.
 #
 # usage: mutate.sh   (environment, set by the Makefile: TOP KTREE KSRC
-#   MUTATE_KSRC FALLBACK_FIX MUTANTS RUNS MUTATE_TESTS MAKE)
+#   MUTATE_KSRC FALLBACK_FIX MUTANTS RUNS MUTATE_TESTS MAKE; and, for a
+#   catalogue or an output of another place, MUTANTS_DIR and MUTATE_OUT)
 #
-# build/mutate/ holds NAME/runN/ (the runner's results of each run),
+# MUTATE_OUT (build/mutate/) holds NAME/runN/ (the runner's results of each run),
 # NAME/build.log, clean/, results.json, and saved/ while a mutant is in
 # the tree: the original files and which mutant is applied. A run killed
 # with SIGKILL leaves saved/ behind; the next run restores from it first.
 set -u
 
 : "${TOP:?}" "${KTREE:?}" "${MAKE:=make}" "${RUNS:=3}"
-MUTANTS_DIR=$TOP/tests/mutate/mutants
-OUT=$TOP/build/mutate
+MUTANTS_DIR=${MUTANTS_DIR:-$TOP/tests/mutate/mutants}
+OUT=${MUTATE_OUT:-$TOP/build/mutate}
 SAVED=$OUT/saved
 child=
 
