@@ -308,6 +308,11 @@ REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS HOST_SIM
 # shell_env VAR...: VAR='value' words for a recipe's environment
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
 HARNESS := $(CURDIR)/tests/harness.sh
+# The interpreter behind python3, found once and only when a recipe runs:
+# a version manager's shim (pyenv's is a shell script) costs 0.5 s a call,
+# and make test, make check and make mutate make dozens.
+PYTHON = $(eval PYTHON := $(shell python3 -c 'import sys; print(sys.executable)'))$(PYTHON)
+export PYTHON
 # The suites, one NAME.exp each, and the runner (make test, make bench).
 SUITES := $(CURDIR)/tests/suites
 RUN_SUITES := $(HARNESS) run --tests $(SUITES)
@@ -358,18 +363,18 @@ test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
 # kunit.py), those of bench/ and scripts/ beside their code, mypy on the
 # harness and shellcheck on every shell script: seconds, no guest, no
 # kernel build.
-SHELL_SCRIPTS = $(shell cd $(CURDIR) && find . \( -path ./build -o -path ./.git \) -prune -o -type f -print | \
-	while read -r f; do head -n 1 "$$f" | grep -qaE '^.!.*/(ba)?sh' && echo "$${f:2}"; done | sort)
+SHELL_SCRIPTS = $(shell cd $(CURDIR) && find . \( -path ./build -o -path ./.git \) -prune -o -type f -exec \
+	awk 'FNR == 1 && /^\#!.*\/(ba)?sh/ { print substr(FILENAME, 3) } { nextfile }' {} + | sort)
 ## make check: the harness's own tests, no guest: seconds
 .PHONY: check
 check: | $(BUILD)/.packages-check
-	@cd $(CURDIR) && PYTHONDONTWRITEBYTECODE=1 KUNIT_TREE=$(KTREE) python3 tests/run_checks.py \
+	@cd $(CURDIR) && PYTHONDONTWRITEBYTECODE=1 KUNIT_TREE=$(KTREE) $(PYTHON) tests/run_checks.py \
 		"unittest tests/harness (the runner, judge, reports)" \
-			"cd tests && python3 -m unittest discover -q -s harness -t ." \
-		"unittest scripts (need-packages, mconsole)" "python3 -m unittest discover -q -s scripts" \
-		"unittest tests/mutate (save and restore)" "python3 -m unittest discover -q -s tests/mutate" \
-		"unittest kernel-config (merge.sh)" "python3 -m unittest discover -q -s kernel-config" \
-		"unittest bench (its figures)" "python3 -m unittest discover -q -s bench" \
+			"cd tests && $(PYTHON) -m unittest discover -q -s harness -t ." \
+		"unittest scripts (need-packages, mconsole)" "$(PYTHON) -m unittest discover -q -s scripts" \
+		"unittest tests/mutate (save and restore)" "$(PYTHON) -m unittest discover -q -s tests/mutate" \
+		"unittest kernel-config (merge.sh)" "$(PYTHON) -m unittest discover -q -s kernel-config" \
+		"unittest bench (its figures)" "$(PYTHON) -m unittest discover -q -s bench" \
 		"mypy --config-file tests/mypy.ini tests/harness tests/run_checks.py" \
 			"cd tests && mypy --config-file mypy.ini --cache-dir $(BUILD)/mypy harness run_checks.py" \
 		"tests/mutate/quick-profile covers every fault knob" \
@@ -470,7 +475,7 @@ HOST_SIM_CHECKS = \
 	"host-sim: the gdb commands an AMX host refuses" \
 		"$(HOST_SIM_SRC)/test-gdb-xstate-writes.sh $(XSTATE_SHIM) $(HOST_SIM_DIR)/ifunc_targets"
 check-host-sim: $(HOST_SIM_TESTS)
-	@python3 $(CURDIR)/tests/run_checks.py $(HOST_SIM_CHECKS)
+	@$(PYTHON) $(CURDIR)/tests/run_checks.py $(HOST_SIM_CHECKS)
 
 check: $(HOST_SIM_TESTS)
 
