@@ -111,12 +111,11 @@ FRAGMENTS += $(CURDIR)/kernel-config/coverage.config
 KOBJ := $(COVERAGE_KOBJ)
 endif
 
-# Checked here so that a bad MEM stops make before anything boots.
-ifneq ($(shell echo '$(MEM)' | grep -Ex '[0-9]+[MG]'),)
-MEM_MIB := $(if $(filter %G,$(MEM)),$(shell echo $$(( $(MEM:G=) * 1024 ))),$(MEM:M=))
-endif
-ifeq ($(shell [ '$(MEM_MIB)' -ge 64 ] 2>/dev/null && [ '$(MEM_MIB)' -le 16384 ] && echo ok),)
-$(error MEM=$(MEM) is not a guest memory size from 64M to 16G (like 256M or 1G))
+# Checked here, by the script boot-guest.sh checks it with, so that a bad
+# MEM stops make before anything boots.
+MEM_MIB := $(shell $(CURDIR)/scripts/mem-mib.sh '$(MEM)' 2>/dev/null)
+ifeq ($(MEM_MIB),)
+$(error $(shell $(CURDIR)/scripts/mem-mib.sh '$(MEM)' 2>&1))
 endif
 
 LINUX := $(KOBJ)/linux
@@ -128,7 +127,8 @@ WALKER_KO := $(WALKER_OBJ)/table_walker.ko
 # link to walker/ in its tree (mm/table_walker, patches/coverage/0002).
 ifeq ($(COVERAGE),1)
 WALKER_KO :=
-WALKER_LINK := $(KTREE)/mm/table_walker
+WALKER_IN_TREE := mm/table_walker
+WALKER_LINK := $(KTREE)/$(WALKER_IN_TREE)
 endif
 # One program per *_storm.c; storm_*.c is the library every storm links.
 STORM_LIB := $(wildcard $(CURDIR)/rootfs/storms/storm_*.c)
@@ -502,7 +502,7 @@ coverage: | $(BUILD)/.packages-coverage
 # The report alone, from the last make coverage's results; the files of the
 # series are reported, not those of patches/coverage/.
 coverage-report: | $(BUILD)/.packages-coverage
-	@$(CURDIR)/tests/coverage/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
+	@WALKER_IN_TREE=$(WALKER_IN_TREE) $(CURDIR)/tests/coverage/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
 		$(COVERAGE_DIR)/results $(COVERAGE_DIR) $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
 
 $(BUILD)/.packages-coverage: | $(BUILD)/.packages-goals

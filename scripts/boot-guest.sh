@@ -12,18 +12,7 @@ set -eu
 linux=$1 initramfs=$2 mem=$3
 shift 3
 
-case $mem in
-[0-9]*[MG]) ;;
-*) echo "boot-guest: MEM=$mem is not a size like 256M or 1G." >&2; exit 2 ;;
-esac
-num=${mem%[MG]}
-case $num in *[!0-9]*) echo "boot-guest: MEM=$mem is not a size like 256M or 1G." >&2; exit 2 ;; esac
-mib=$num
-[ "${mem#"$num"}" = G ] && mib=$((num * 1024))
-if [ "$mib" -lt 64 ] || [ "$mib" -gt 16384 ]; then
-	echo "boot-guest: MEM=$mem is out of range: use 64M to 16G (default 256M)." >&2
-	exit 2
-fi
+"$(dirname "$0")/mem-mib.sh" "$mem" >/dev/null || exit 2
 for f in "$linux" "$initramfs"; do
 	[ -r "$f" ] || { echo "boot-guest: $f is missing: run make first." >&2; exit 2; }
 done

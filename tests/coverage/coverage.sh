@@ -8,13 +8,17 @@
 # of its own, of the control's file only. make coverage runs it after the
 # suites.
 #
-# usage: coverage.sh KOBJ KTREE RESULTS OUT [PATCH...]
+# usage: coverage.sh KOBJ KTREE RESULTS OUT [PATCH...]   (environment:
+#   WALKER_IN_TREE, where the Makefile links walker/ into KTREE)
 #   KOBJ: the coverage kernel's build directory (its .gcno files)
 #   KTREE: its source tree; RESULTS: the suites' results; OUT: the report
 # Exit status: 0 done, 1 a negative control failed, 2 no coverage data.
 set -eu -o pipefail
 
-[ $# -ge 4 ] || { sed -n '11,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+if [ $# -lt 4 ] || [ -z "${WALKER_IN_TREE:-}" ]; then
+	sed -n '11,15s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+fi
 kobj=$1 ktree=$2 results=$3 out=$4
 shift 4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -121,7 +125,7 @@ main() {
 		echo "coverage: genhtml failed (log above)" >&2
 		exit 2
 	}
-	"$harness" coverage --tree "$ktree" --results "$results" --html "$out/index.html" \
+	"$harness" coverage --tree "$ktree" --walker-in-tree "$WALKER_IN_TREE" --results "$results" --html "$out/index.html" \
 		--out "$out/summary.json" "$out/merged.info" "$out/suites" "$@"
 }
 

@@ -125,12 +125,12 @@ def cmd_mutate_report(args):
 
 def cmd_coverage(args):
     try:
-        merged = coverage.by_relative_path(lcov.read(args.merged), args.tree)
+        merged = coverage.by_relative_path(lcov.read(args.merged), args.tree, args.walker_in_tree)
         suite_files = {}
         for name in sorted(os.listdir(args.suite_dir)):
             if name.endswith(".info"):
                 suite_files[name[:-5]] = coverage.by_relative_path(
-                    lcov.read(os.path.join(args.suite_dir, name)), args.tree)
+                    lcov.read(os.path.join(args.suite_dir, name)), args.tree, args.walker_in_tree)
         patches = []
         for path in args.patches:
             with open(path, encoding="utf-8", errors="replace") as f:
@@ -215,9 +215,9 @@ def parse_args(argv):
              "status", "out", "mutants_dir", "suites*")
     add_verb(verbs, "coverage", cmd_coverage, "write make coverage's summary.json (OUT) from lcov "
              "tracefiles: MERGED, every suite's; SUITE_DIR, a SUITE.info per suite a negative control "
-             "names; PATCHES, the series whose files are reported; TREE, the coverage kernel's source; "
-             "RESULTS, the suites' run; HTML, genhtml's index.html",
-             "--tree", "--results", "--html", "--out", "merged", "suite_dir", "patches*")
+             "names; PATCHES, the series whose files are reported; TREE, the coverage kernel's source, "
+             "with the walker linked in at WALKER_IN_TREE; RESULTS, the suites' run; HTML, genhtml's "
+             "index.html", "--tree", "--walker-in-tree", "--results", "--html", "--out", "merged", "suite_dir", "patches*")
     add_verb(verbs, "coverage-controls", cmd_coverage_controls, "print SUITE<TAB>FILE... for each suite "
              "of tests/coverage/controls: its tracefile's files")
     return parser.parse_args(argv)

@@ -14,8 +14,6 @@ REASONS = paths.COVERAGE_REASONS
 
 TABLE_FREE_FILE = "mm/mmu_gather.c"
 TABLE_FREE_START = re.compile(r"^\s*#\s*ifdef\s+CONFIG_MMU_GATHER_TABLE_FREE\b")
-# The built-in walker's sources, linked into the coverage tree (Makefile).
-WALKER_IN_TREE = "mm/table_walker/"
 
 
 class CoverageError(Exception):
@@ -60,21 +58,23 @@ def wrote_counters(results, suite):
     return False
 
 
-def relative_path(path, tree):
+def relative_path(path, tree, walker_in_tree):
     """A tracefile's source path as the project names it: relative to the
-    kernel tree, the built-in walker as walker/FILE."""
+    kernel tree, the built-in walker (linked into the tree at
+    WALKER_IN_TREE, the Makefile's) as walker/FILE."""
     prefix = tree.rstrip("/") + "/"
     if path.startswith(prefix):
         path = path[len(prefix):]
-    if path.startswith(WALKER_IN_TREE):
-        path = "walker/" + path[len(WALKER_IN_TREE):]
+    walker = walker_in_tree.rstrip("/") + "/"
+    if path.startswith(walker):
+        path = "walker/" + path[len(walker):]
     return path
 
 
-def by_relative_path(files, tree):
+def by_relative_path(files, tree, walker_in_tree):
     out: dict = {}
     for path, counts in files.items():
-        out.setdefault(relative_path(path, tree), lcov.FileCounts()).add(counts)
+        out.setdefault(relative_path(path, tree, walker_in_tree), lcov.FileCounts()).add(counts)
     return out
 
 
