@@ -355,7 +355,7 @@ endif
 TEST_CHECK ?= check
 test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
 	@$(call shell_env,$(REPLAY_VARS) SEED SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
-		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) \
+		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) FRAGMENTS='$(FRAGMENTS)' \
 		$(RUN_SUITES) --results $(RESULTS) --jobs $(JOBS) $(TESTS)
 
 # The harness's unit tests (tests/harness/test_*.py: the runner with
