@@ -383,6 +383,8 @@ check: | $(BUILD)/.packages-check
 			"$(HARNESS) list-check $(SUITES) docs/how-a-test-flows.md" \
 		"docs/ci/github-actions.yml names only make's targets and variables" \
 			"$(HARNESS) workflow-check docs/ci/github-actions.yml Makefile" \
+		"every 'invariant N' of the docs is N-th in TW_INVARIANTS" \
+			"$(HARNESS) invariants-check $(CURDIR)" \
 		"every user-facing variable has its ## line (make help)" \
 			"$(HARNESS) help-check Makefile" \
 		"shellcheck ($(words $(SHELL_SCRIPTS)) scripts)" \

@@ -306,11 +306,12 @@ static void tw_count_free(const struct tw_entry *e, bool fallback)
 }
 
 /*
- * Detector 1, which needs no walker: a table the mmu_gather frees must
- * have waited for a full RCU grace period since its unlink, whoever may
- * have been reading it. The single-table fallback of 6.12 waits for none
- * (tlb_remove_table_one(): an IPI only); it is counted under its own name,
- * as what it is, and not reported as a violation.
+ * Invariant 9 (grace_period_violations), which needs no walker: a table
+ * the mmu_gather frees must have waited for a full RCU grace period since
+ * its unlink, whoever may have been reading it. The single-table fallback
+ * of 6.12 waits for none (tlb_remove_table_one(): an IPI only); it is
+ * counted under its own name, as what it is, and not reported as a
+ * violation.
  */
 static void tw_check_free_grace_period(const void *table, struct tw_entry *e,
 				       bool fallback)
@@ -419,11 +420,13 @@ static void tw_on_free(void *table, bool fallback)
 }
 
 /*
- * Detector 2, from the mm_page_free tracepoint (pagefree.c): a page known
- * as a user page table, because it was unlinked through the hook and not
- * yet freed through it, because PT_RECLAIM named it for reclaim, or
- * because a walker saw it as a table since its last free, is going back to the page allocator without having passed
- * the free hook. Caught as it happens, with the freeing path in the WARN.
+ * Invariant 10 (tables_freed_outside_hook), from the mm_page_free
+ * tracepoint (pagefree.c): a page known as a user page table, because it
+ * was unlinked through the hook and not yet freed through it, because
+ * PT_RECLAIM named it for reclaim, or because a walker saw it as a table
+ * since its last free, is going back to the page allocator without having
+ * passed the free hook. Caught as it happens, with the freeing path in the
+ * WARN.
  */
 void tw_track_page_free(struct page *page, unsigned int order)
 {
@@ -475,11 +478,12 @@ static void tw_on_tlb_flush(struct mm_struct *mm)
 }
 
 /*
- * Detector 5: PT_RECLAIM may free only an empty PTE table. Its PMD entry
- * is cleared before free_pte() names it, so no fault can fill it any more
- * and an entry still present here was left by the zap: the page it maps
- * is lost with the table (the force_break bug, f39edcf6349a). The table
- * is read, never written; it stays allocated until its grace period.
+ * Invariant 7 (tables_reclaimed_not_empty): PT_RECLAIM may free only an
+ * empty PTE table. Its PMD entry is cleared before free_pte() names it, so
+ * no fault can fill it any more and an entry still present here was left
+ * by the zap: the page it maps is lost with the table (the force_break
+ * bug, f39edcf6349a). The table is read, never written; it stays allocated
+ * until its grace period.
  */
 static unsigned int tw_count_present_ptes(void *table)
 {

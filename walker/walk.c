@@ -431,10 +431,11 @@ static void tw_report_unlink_behind(struct tw_walker *w,
 }
 
 /*
- * The oracle: still inside the critical section, is every held table
- * still a page-table page, or at least not obviously something else?
- * And detector 3: a held table whose parent entry changed must have been
- * named by the unlink hook, or it was unlinked behind the tracker's back.
+ * The oracle: still inside the critical section, is every held table still
+ * a page-table page, or at least not obviously something else? And
+ * invariant 11 (unlinks_behind_tracker): a held table whose parent entry
+ * changed must have been named by the unlink hook, or it was unlinked
+ * behind the tracker's back.
  */
 static void tw_check_held(struct tw_walker *w)
 {

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-from . import coverage, lcov, merge, mutate_report, quick, results, runner, suite_list, workflow
+from . import coverage, invariants, lcov, merge, mutate_report, quick, results, runner, suite_list, workflow
 
 
 def print_lines(lines):
@@ -77,6 +77,14 @@ def cmd_workflow_check(args):
         problems = workflow.problems(w.read(), m.read(), args.workflow)
     for p in problems:
         print("workflow: " + p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_invariants_check(args):
+    texts = invariants.read_tree(args.top)
+    problems = invariants.problems(texts.pop("walker/table_walker.h"), texts.pop("walker/README.md"), texts)
+    for p in problems:
+        print("invariants: " + p, file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -201,6 +209,9 @@ def parse_args(argv):
              "tests", "doc")
     add_verb(verbs, "workflow-check", cmd_workflow_check, "check that a CI workflow's make commands name "
              "targets and variables the Makefile has", "workflow", "makefile")
+    add_verb(verbs, "invariants-check", cmd_invariants_check, "check that walker/README.md lists "
+             "TW_INVARIANTS in order and every 'invariant N' of TOP's docs, walker and suites names the N-th",
+             "top")
     add_verb(verbs, "help-check", cmd_help_check, "check that every variable a user may set has its "
              "## line, which make help prints", "makefile")
     add_verb(verbs, "quick-check", cmd_quick_check, "check that PROFILE catches every fault knob (and "
