@@ -57,10 +57,10 @@ export HOST_FACTS := $(BUILD)/host.json
 # The host simulator (tests/host-sim/): HOST_SIM=N boots every guest as if
 # the host's XSTATE regset were N bytes; the host-* suites pick N themselves.
 export XSTATE_SHIM := $(BUILD)/host-sim/xstate-shim.so
-HOST_SIM_SHAPES := 11008 2696 832 0
+HOST_SIM_SHAPES_FILE := $(CURDIR)/tests/host-sim/shapes
 ifneq ($(HOST_SIM),)
-ifeq ($(filter $(HOST_SIM_SHAPES),$(HOST_SIM)),)
-$(error HOST_SIM=$(HOST_SIM) is not a host shape: use 11008 (AMX), 2696 (AVX-512), 832 (AVX) or 0 (no XSAVE), or leave it unset for this host)
+ifeq ($(shell awk '$$1 == "$(HOST_SIM)" && !/^\#/' $(HOST_SIM_SHAPES_FILE)),)
+$(error HOST_SIM=$(HOST_SIM) is not a host shape: use $(shell awk '!/^\#/ { printf "%s%s (%s)", sep, $$1, $$2; sep = ", " }' $(HOST_SIM_SHAPES_FILE)), or leave it unset for this host)
 endif
 export XSTATE_SIM_SIZE := $(HOST_SIM)
 SIM_SHIM := $(XSTATE_SHIM)
@@ -444,15 +444,23 @@ HOST_SIM_PACKAGES := gcc:gcc \
 	binutils:nm
 goal_packages += $(if $(filter test check check-host-sim host-sim,$(MAKECMDGOALS)),$(HOST_SIM_PACKAGES))
 
-$(XSTATE_SHIM): $(HOST_SIM_SRC)/xstate_shim.c | $(BUILD)/.packages-host-sim
+# The shapes as C: HOST_SHAPES, the sizes, and HOST_SHAPES_TEXT for messages.
+$(HOST_SIM_DIR)/shapes.h: $(HOST_SIM_SHAPES_FILE)
 	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	@gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $< -ldl
+	@echo "  GEN     $@"
+	@awk '!/^#/ && NF { sizes = sizes sep $$1; text = text sep $$1 " (" $$2 ")"; sep = ", " } \
+		END { print "/* Generated from tests/host-sim/shapes. */"; \
+		print "#define HOST_SHAPES { " sizes " }"; print "#define HOST_SHAPES_TEXT \"" text "\"" }' $< >$@
 
-$(HOST_SIM_DIR)/test_xstate_shim: $(HOST_SIM_SRC)/test_xstate_shim.c | $(BUILD)/.packages-host-sim
+$(XSTATE_SHIM): $(HOST_SIM_SRC)/xstate_shim.c $(HOST_SIM_DIR)/shapes.h | $(BUILD)/.packages-host-sim
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@gcc -O2 -Wall -Wextra -Werror -o $@ $<
+	@gcc -shared -fPIC -O2 -Wall -Wextra -Werror -I$(HOST_SIM_DIR) -o $@ $< -ldl
+
+$(HOST_SIM_DIR)/test_xstate_shim: $(HOST_SIM_SRC)/test_xstate_shim.c $(HOST_SIM_DIR)/shapes.h | $(BUILD)/.packages-host-sim
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -O2 -Wall -Wextra -Werror -I$(HOST_SIM_DIR) -o $@ $<
 
 # Static, as the guest's programs are: the glibc they carry is this one.
 $(HOST_SIM_DIR)/ifunc_targets: $(HOST_SIM_SRC)/ifunc_targets.c | $(BUILD)/.packages-host-sim

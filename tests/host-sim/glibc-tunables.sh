@@ -4,7 +4,7 @@
 # choosing code for registers a simulated host (XSTATE_SIM_SIZE) does not
 # have: the guest runs on this CPU, whose CPUID still shows them.
 #
-# usage: glibc-tunables.sh N   (N as XSTATE_SIM_SIZE: 11008, 2696, 832 or 0)
+# usage: glibc-tunables.sh N   (N as XSTATE_SIM_SIZE: a size of shapes)
 # Prints nothing when glibc needs no cap (AVX-512 hosts: glibc uses no AMX).
 # Checked by test-glibc-tunables.sh (make check-host-sim).
 set -eu
@@ -14,12 +14,13 @@ set -eu
 avx512=-AVX512F,-AVX512CD,-AVX512ER,-AVX512PF,-AVX512VL,-AVX512DQ,-AVX512BW
 avx=-AVX,-AVX2,-FMA,-FMA4,-AVX_Fast_Unaligned_Load
 
-case ${1-} in
-11008 | 2696) ;;
-832) echo "glibc.cpu.hwcaps=$avx512" ;;
-0) echo "glibc.cpu.hwcaps=$avx512,$avx" ;;
-*)
-	echo "usage: glibc-tunables.sh N   (N: 11008, 2696, 832 or 0, as XSTATE_SIM_SIZE)" >&2
+# The register classes the shape saves (tests/host-sim/shapes).
+classes=$(awk -v n="${1-}" '!/^#/ && $1 == n { $1 = $2 = ""; print " " $0 " " }' "$(dirname "$0")/shapes")
+if [ -z "$classes" ]; then
+	echo "usage: glibc-tunables.sh N   (N: a size of tests/host-sim/shapes, as XSTATE_SIM_SIZE)" >&2
 	exit 2
-	;;
-esac
+fi
+caps=
+case $classes in *" avx512 "*) ;; *) caps=$avx512 ;; esac
+case $classes in *" avx "*) ;; *) caps=$caps,$avx ;; esac
+[ -z "$caps" ] || echo "glibc.cpu.hwcaps=${caps#,}"

@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "shapes.h"	/* generated from tests/host-sim/shapes */
+
 #define PROBE_SIZE (64 * 1024)
 #define XMM0_OFFSET 160		/* in the FXSAVE area */
 #define YMM0_HI_OFFSET 576	/* the YMM component, standard format */
@@ -36,7 +38,7 @@
 #define MASK_XTILE_CFG (1ULL << 17)
 #define MASK_XTILE_DATA (1ULL << 18)
 
-static const unsigned int shapes[] = { 11008, 2696, 832, 0 };
+static const unsigned int shapes[] = HOST_SHAPES;
 static const long peek_word = 0x5ca1ab1e0ddba11L;
 static unsigned char state[PROBE_SIZE], work[PROBE_SIZE];
 static int failures;
@@ -57,6 +59,17 @@ static void report(int ok, const char *name, const char *fmt, ...)
 	}
 	putchar('\n');
 	fflush(stdout);
+}
+
+/* N is one of the shapes of tests/host-sim/shapes. */
+static int is_shape(unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		if (shapes[i] == n)
+			return 1;
+	return 0;
 }
 
 static uint64_t get_u64(const unsigned char *buf, unsigned int offset)
@@ -456,7 +469,7 @@ int main(int argc, char **argv)
 
 	/* Unset, the shim passes everything through: this host's own shape. */
 	snprintf(label, sizeof(label), "unset_passes_%u", real);
-	if (real == 11008 || real == 2696 || real == 832) {
+	if (real && is_shape(real)) {
 		char *env[] = { preload, log_env, NULL };
 
 		drive_shape("/proc/self/exe", label, real, env, 0);

@@ -26,6 +26,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "shapes.h"	/* generated from tests/host-sim/shapes */
+
 /* More than any host's regset: the kernel shrinks iov_len to its own size. */
 #define PROBE_SIZE (64 * 1024)
 /*
@@ -207,6 +209,21 @@ static ptrace_fn find_real_ptrace(void)
 	return fn;
 }
 
+/* SIZE is one of tests/host-sim/shapes, written as make writes it. */
+static int is_host_shape(const char *size)
+{
+	static const unsigned int shapes[] = HOST_SHAPES;
+	char text[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		snprintf(text, sizeof(text), "%u", shapes[i]);
+		if (!strcmp(size, text))
+			return 1;
+	}
+	return 0;
+}
+
 static __attribute__((constructor)) void load_shim(void)
 {
 	const char *size = getenv("XSTATE_SIM_SIZE");
@@ -215,12 +232,10 @@ static __attribute__((constructor)) void load_shim(void)
 	real_ptrace = find_real_ptrace();
 	if (!size)
 		return;
-	if (!strcmp(size, "11008") || !strcmp(size, "2696") ||
-	    !strcmp(size, "832") || !strcmp(size, "0"))
-		sim_size = atoi(size);
-	else
-		die("XSTATE_SIM_SIZE=%s is not a host shape: use 11008 (AMX), 2696 (AVX-512), 832 (AVX) or 0 (no XSAVE), or unset it to pass ptrace through",
+	if (!is_host_shape(size))
+		die("XSTATE_SIM_SIZE=%s is not a host shape: use " HOST_SHAPES_TEXT ", or unset it to pass ptrace through",
 		    size);
+	sim_size = atoi(size);
 	if (sim_size && !cpu_has_osxsave())
 		die("XSTATE_SIM_SIZE=%u: this host has no XSAVE, so it can stand only for XSTATE_SIM_SIZE=0",
 		    sim_size);

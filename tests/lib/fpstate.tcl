@@ -70,8 +70,14 @@ proc check_fpstate {args} {
 }
 
 # --- host shapes (tests/host-sim/) -------------------------------------------
-# The register classes a host whose XSTATE regset is N bytes saves.
-set host_shape_classes [dict create 11008 {sse avx avx512} 2696 {sse avx avx512} 832 {sse avx} 0 {sse}]
+# The register classes a host whose XSTATE regset is N bytes saves: N ->
+# classes, from tests/host-sim/shapes.
+set host_shape_classes [dict create]
+set fd [open [file join [file dirname [info script]] .. host-sim shapes]]
+foreach line [split [read $fd] "\n"] {
+	if {[regexp {^([0-9]+) \S+ (.*)$} $line -> n classes]} { dict set host_shape_classes $n $classes }
+}
+close $fd
 
 # Boot as a host whose XSTATE regset is N bytes (the shim in UML's
 # ptrace), run fpstate_check, and check that the guest's kernel saves what
