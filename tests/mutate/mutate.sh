@@ -34,7 +34,7 @@ usage_error() {
 	  MUTANTS       mutants to run, by name (default: all of tests/mutate/mutants/)
 	  RUNS          runs of the suites per mutant, 1 to 20 (default 3)
 	  MUTATE_TESTS  suites run against each mutant without a Suites: line of its own
-	                (default: the storm suites)
+	                (default: the mutate group of tests/suites/groups)
 	  MUTATE_KSRC=1 allow make mutate to patch (and restore) the KSRC tree
 	EOF
 	exit 2
