@@ -124,10 +124,11 @@ WALKER_SRC := $(wildcard $(CURDIR)/walker/*.c $(CURDIR)/walker/*.h) $(CURDIR)/wa
 WALKER_OBJ := $(KOBJ)/walker
 WALKER_KO := $(WALKER_OBJ)/table_walker.ko
 # No modules with gcov: the coverage kernel builds the walker in, from a
-# link to walker/ in its tree (mm/table_walker, patches/coverage/0002).
+# link to walker/ in its tree (patches/coverage/0002); the coverage report
+# (make coverage-report, which runs without COVERAGE=1) maps it back.
+WALKER_IN_TREE := mm/table_walker
 ifeq ($(COVERAGE),1)
 WALKER_KO :=
-WALKER_IN_TREE := mm/table_walker
 WALKER_LINK := $(KTREE)/$(WALKER_IN_TREE)
 endif
 # One program per *_storm.c; storm_*.c is the library every storm links.
@@ -147,7 +148,7 @@ endif
 BUILD_PACKAGES := gcc:gcc make:make flex:flex bison:bison bc:bc xz-utils:xz \
 	linux-source-6.12:$(DEBIAN_TARBALL) libc6-dev:/usr/include/stdio.h patch:patch
 ROOTFS_PACKAGES := busybox-static:/bin/busybox
-TEST_PACKAGES := expect:expect procps:pkill coreutils:timeout python3:python3
+TEST_PACKAGES := expect:expect procps:ps util-linux:setsid python3:python3
 CHECK_PACKAGES := python3:python3 shellcheck:shellcheck libxml2-utils:xmllint mypy:mypy
 GDB_PACKAGES := gdb:gdb python3:python3
 
@@ -155,7 +156,7 @@ GDB_PACKAGES := gdb:gdb python3:python3
 # so that a first run names every missing package, not one group a run.
 goal_packages = $(if $(filter-out check merge-results,$(or $(MAKECMDGOALS),all)),$(BUILD_PACKAGES) $(ROOTFS_PACKAGES)) \
 	$(if $(filter test mutate bench coverage,$(MAKECMDGOALS)),$(TEST_PACKAGES)) \
-	$(if $(filter test check merge-results,$(MAKECMDGOALS)),$(CHECK_PACKAGES)) \
+	$(if $(filter check merge-results,$(MAKECMDGOALS))$(if $(filter test,$(MAKECMDGOALS)),$(TEST_CHECK)),$(CHECK_PACKAGES)) \
 	$(if $(filter gdb,$(MAKECMDGOALS)),$(GDB_PACKAGES)) \
 	$(if $(filter bench,$(MAKECMDGOALS)),$(BENCH_PACKAGES)) \
 	$(if $(filter coverage coverage-report,$(MAKECMDGOALS)),$(COVERAGE_PACKAGES))
@@ -318,7 +319,7 @@ SUITES := $(CURDIR)/tests/suites
 RUN_SUITES := $(HARNESS) run --tests $(SUITES)
 # $(call suite_group,NAME): the suites of group NAME (tests/suites/groups);
 # for recursive variables only, so that python runs only when one is used.
-suite_group = $(shell $(HARNESS) group --tests $(SUITES) $(1))
+suite_group = $(or $(shell $(HARNESS) group --tests $(SUITES) $(1)),$(error suite group $(1): $(shell $(HARNESS) group --tests $(SUITES) $(1) 2>&1 >/dev/null)))
 QUICK_PROFILE := $(CURDIR)/tests/mutate/quick-profile
 
 ## make list: every suite and what it shows, from its # summary: header
@@ -343,7 +344,7 @@ endif
 # Checked here, by the runner's own rules, so that a suite name that is no
 # suite or a bad SHARD stops make before make check and the kernel build run.
 ifneq ($(filter test,$(MAKECMDGOALS))$(SHARD),)
-SELECT_ERROR := $(shell SHARD='$(SHARD)' $(HARNESS) select --tests $(SUITES) $(TESTS) 2>&1 >/dev/null)
+SELECT_ERROR := $(shell SHARD='$(SHARD)' DURATION='$(DURATION)' $(HARNESS) select --tests $(SUITES) $(TESTS) 2>&1 >/dev/null)
 ifneq ($(SELECT_ERROR),)
 $(error $(SELECT_ERROR))
 endif

@@ -12,6 +12,12 @@ import os
 import re
 import sys
 
+# Before the modules, whose syntax and calls need it.
+if sys.version_info < (3, 11):
+    print("harness: python3 is %d.%d; the harness needs 3.11 or later (Debian 12's): install "
+          "Debian 12's python3, or set PYTHON to such an interpreter" % sys.version_info[:2], file=sys.stderr)
+    sys.exit(2)
+
 from . import coverage, invariants, lcov, merge, mutate_report, quick, results, runner, suite_list, workflow
 
 
@@ -26,9 +32,10 @@ def cmd_run(args):
 
 def cmd_select(args):
     """The suites a run of NAMES would run under SHARD: make's early check
-    of TESTS and SHARD, by the runner's own rules."""
+    of TESTS, SHARD and DURATION, by the runner's own rules."""
     try:
-        print_lines(runner.select(args.tests, args.names, os.environ.get("SHARD", "")))
+        print_lines(runner.select(args.tests, args.names, os.environ.get("SHARD", ""),
+                                  os.environ.get("DURATION", "")))
     except runner.UsageError as e:
         print(e, file=sys.stderr)
         return 2

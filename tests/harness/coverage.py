@@ -156,7 +156,7 @@ def reason_for(file, function, reasons):
 
 def not_executed(file_counts, first, last, source_lines, file, reasons):
     """Each instrumented line of [FIRST, LAST] that never ran, with its
-    function and the reason coverage-reasons gives for that function
+    function and the reason tests/coverage/reasons gives for that function
     (None: unexplained)."""
     out = []
     for number in sorted(file_counts.lines):
@@ -175,7 +175,7 @@ def judge_control(control, suite_files, sources):
     record = {"suite": suite, "expect": expect, "file": file, "pattern": pattern,
               "lines": [], "hits": 0}
     if expect not in ("executed", "not-executed"):
-        raise CoverageError("coverage-controls: EXPECT %r for %s: use executed or not-executed"
+        raise CoverageError("tests/coverage/controls: EXPECT %r for %s: use executed or not-executed"
                             % (expect, suite))
     if suite not in suite_files:
         record["result"] = "not run"

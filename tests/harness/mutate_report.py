@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarize make mutate's runs: which detector caught each mutant, when.
 
-The verbs tests/mutate/mutate.sh calls (python3 -m harness --help):
+The verbs tests/mutate/mutate.sh calls (tests/harness.sh --help):
   mutate-suites MUTANTS_DIR "SUITE..." NAME...
            the suites that judge these mutants: each one's Suites: line,
            else "SUITE..." (MUTATE_TESTS); their union, one a line

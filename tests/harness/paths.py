@@ -6,7 +6,6 @@ import os
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOP = os.path.dirname(TESTS)
 SUITES = os.path.join(TESTS, "suites")
-SUITE_GROUPS = os.path.join(SUITES, "groups")
 QUICK_PROFILE = os.path.join(TESTS, "mutate", "quick-profile")
 COVERAGE_CONTROLS = os.path.join(TESTS, "coverage", "controls")
 COVERAGE_REASONS = os.path.join(TESTS, "coverage", "reasons")

@@ -19,13 +19,14 @@ from typing import IO, Callable, Iterable, Sequence
 
 from . import facts, ktap, paths, results, shard, suite_list, verdict
 
-# timeout(1)'s statuses, which verdict.TIMEOUT_CODES reads: stopped by
-# SIGTERM at the limit, or by SIGKILL KILL_AFTER_S later.
+# A suite's status when the runner stopped it (verdict.TIMEOUT_CODES, as
+# timeout(1) has them): by SIGTERM at its limit, or by SIGKILL KILL_AFTER_S later.
 TIMED_OUT, KILLED = verdict.TIMEOUT_CODES
 KILL_AFTER_S = 5
 POLL_S = 0.1
 INTERRUPTED = 130
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Ctrl-C, kill, and a terminal that closes.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class UsageError(ValueError):
@@ -36,19 +37,33 @@ class Interrupted(Exception):
     pass
 
 
-def select(tests_dir: str, names: Sequence[str], shard_spec: str = "") -> list[str]:
-    """The suites to run, in order: NAMES (every suite if none), then SHARD's share."""
+def select(tests_dir: str, names: Sequence[str], shard_spec: str = "", duration: str = "") -> list[str]:
+    """The suites to run, in order: NAMES (every suite if none), then SHARD's
+    share; each one's headers and DURATION (make soak) checked before any
+    guest boots."""
     known = suite_list.suite_names(tests_dir)
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError("make test: unknown test '%s'. Known tests (make list says what each "
                          "shows): %s" % (unknown[0], " ".join(known)))
+    twice = sorted({n for n in names if list(names).count(n) > 1})
+    if twice:
+        raise UsageError("make test: TESTS names %s twice: each suite runs once, in a directory "
+                         "of its own" % " ".join(twice))
+    if duration and not duration.isdigit():
+        raise UsageError("DURATION=%s: use the seconds each storm runs, e.g. DURATION=600" % duration)
     chosen = list(names) or known
     if shard_spec:
         try:
             chosen = shard.select(shard_spec, chosen)
         except shard.ShardError as e:
             raise UsageError(str(e)) from None
+    for name in chosen:
+        try:
+            suite_list.load(tests_dir, name)
+        except ValueError as e:
+            raise UsageError("%s: a header is not what docs/writing-a-suite.md says: %s" %
+                             (os.path.join(tests_dir, name + ".exp"), e)) from None
     return chosen
 
 
@@ -73,7 +88,9 @@ def start_order(results_dir: str, names: Sequence[str]) -> list[str]:
 
 def kill_guest(directory: str) -> str:
     """Kill the suite's UML process group; what survived SIGKILL, or ""."""
-    out = subprocess.run([paths.KILL_GUEST, directory], stdout=subprocess.PIPE, text=True, check=False)
+    # A session of its own: a Ctrl-C must not stop it halfway through.
+    out = subprocess.run([paths.KILL_GUEST, directory], stdout=subprocess.PIPE, text=True, check=False,
+                         start_new_session=True)
     return out.stdout.strip()
 
 
@@ -119,7 +136,7 @@ class Run:
         directory = os.path.join(self.results_dir, name)
         shutil.rmtree(directory, ignore_errors=True)
         os.makedirs(directory)
-        limit = suite.timeout_s + 3 * int(self.environ.get("DURATION") or 0)
+        limit = suite.timeout_s + 3 * int(self.environ.get("DURATION") or 0)  # checked by select()
         # A coverage kernel (make coverage) writes its gcov counters under
         # GCOV_PREFIX when it powers off, so that guests never share a file;
         # any other kernel ignores it.
@@ -154,6 +171,8 @@ class Run:
     def finish(self, r: Running, code: int) -> None:
         """Record what the runner saw, judge the suite, keep its KTAP lines."""
         r.log.close()
+        # What the suite left in its own group, then its guest.
+        signal_group(r.proc, signal.SIGKILL)
         survivor = kill_guest(r.dir)
         with open(os.path.join(r.dir, "runner"), "w") as f:
             f.write("exit_code %d\nlimit_s %d\nduration_s %.3f\nexpect_failure %s\nsurvivor %s\n" %
@@ -193,17 +212,16 @@ class Run:
         return records
 
     def stop(self) -> None:
-        """Ctrl-C or TERM: stop every running suite and its guest; keep what
-        finished, and leave no half-written results file."""
+        """Ctrl-C, TERM or HUP (or the runner's own failure): stop every
+        running suite and its guest, and keep what finished. An interrupt
+        is acted on between two polls, so no results file is half-written."""
         for r in self.running:
             signal_group(r.proc, signal.SIGKILL)
         for r in self.running:
             r.proc.wait()
             r.log.close()
             kill_guest(r.dir)
-        for name in os.listdir(self.results_dir):
-            if name.endswith(".tmp"):
-                os.unlink(os.path.join(self.results_dir, name))
+        self.running = []
 
 
 def signal_group(proc: subprocess.Popen, sig: int) -> None:
@@ -225,7 +243,7 @@ def main(tests_dir: str, results_dir: str, names: Sequence[str], jobs: int, shar
     """make test's exit status: 0 every suite passed, 1 one failed, 2 bad
     usage, 130 interrupted."""
     try:
-        chosen = select(tests_dir, names, shard_spec)
+        chosen = select(tests_dir, names, shard_spec, os.environ.get("DURATION", ""))
     except UsageError as e:
         print(e, file=sys.stderr)
         return 2
@@ -241,6 +259,10 @@ def main(tests_dir: str, results_dir: str, names: Sequence[str], jobs: int, shar
         run.stop()
         run.print_lines(["Bail out! interrupted; the console logs of every suite are in %s" % results_dir])
         return INTERRUPTED
+    except BaseException:
+        # A broken pipe, a full disk: no suite or guest outlives the runner.
+        run.stop()
+        raise
     lines, status = results.closing(results_dir, records)
     run.print_lines(lines)
     return status

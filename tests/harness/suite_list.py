@@ -8,8 +8,6 @@ import os
 import re
 from dataclasses import dataclass
 
-from . import paths
-
 HEADER = re.compile(r'^# ([a-z-]+): (.*)$', re.M)
 # The limits of a suite whose header names none.
 DEFAULT_TIMEOUT_S = 120
@@ -62,8 +60,8 @@ class GroupError(ValueError):
     pass
 
 
-def read_groups(path: str = paths.SUITE_GROUPS) -> dict[str, list[str]]:
-    """{group: [word, ...]} from tests/suites/groups."""
+def read_groups(path: str) -> dict[str, list[str]]:
+    """{group: [word, ...]} from a groups file (tests/suites/groups)."""
     groups = {}
     with open(path, encoding='utf-8') as f:
         for number, line in enumerate(f, 1):
@@ -76,8 +74,10 @@ def read_groups(path: str = paths.SUITE_GROUPS) -> dict[str, list[str]]:
     return groups
 
 
-def group(tests_dir: str, name: str, path: str = paths.SUITE_GROUPS) -> list[str]:
-    """The suites of group NAME, by name; a word that matches no suite is an error."""
+def group(tests_dir: str, name: str) -> list[str]:
+    """The suites of group NAME (TESTS_DIR/groups), by name; a word that
+    matches no suite is an error."""
+    path = os.path.join(tests_dir, 'groups')
     groups = read_groups(path)
     if name not in groups:
         raise GroupError('no suite group %s: %s has %s' % (name, path, ' '.join(sorted(groups))))
@@ -106,7 +106,8 @@ def markdown(tests_dir: str) -> list[str]:
 
 def doc_problems(tests_dir: str, doc: str) -> list[str]:
     """Suites without a summary, and a table in DOC that is not make list's."""
-    problems = ['tests/%s.exp has no "# summary:" header' % n for n, s in summaries(tests_dir) if not s]
+    problems = ['%s has no "# summary:" header' % os.path.join(tests_dir, n + '.exp')
+                for n, s in summaries(tests_dir) if not s]
     with open(doc, encoding='utf-8') as f:
         text = f.read()
     m = re.search(re.escape(BEGIN) + r'\n(.*?)\n' + re.escape(END), text, re.S)

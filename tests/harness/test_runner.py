@@ -44,6 +44,8 @@ STANDINS = {
                'wait_gone [fake_guest "while :; do echo flooding; done >$::test_dir/console.log"]\n'
                'finish\n'),
     "waits": '# timeout: 60\nfake_guest "sleep 300"\nafter 60000 {set ::forever 1}\nvwait ::forever\nfinish\n',
+    # Passes once the test creates STANDIN_LOG.go.
+    "gated": 'while {![file exists $::env(STANDIN_LOG).go]} { after 20 }\nfinish\n',
 }
 
 
@@ -68,10 +70,16 @@ class RunnerTest(unittest.TestCase):
         "unknown": (("nosuch",), 1, {}),
         "bad-shard": (("passes",), 1, {"SHARD": "3/2"}),
         "bad-jobs": (("passes",), 0, {}),
+        "twice": (("passes", "passes"), 1, {}),
+        "bad-duration": (("passes",), 1, {"DURATION": "soon"}),
         "hangs": (("hangs",), 1, {}),
         "floods": (("floods",), 1, {}),
         "idle": (("idle", "busy"), 1, {}),
         "order": (("short", "middle", "long"), 2, {}),
+        "interrupt-SIGINT": (("passes", "waits", "waits2"), 3, {}),
+        "interrupt-SIGTERM": (("passes", "waits", "waits2"), 3, {}),
+        "interrupt-SIGHUP": (("passes", "waits", "waits2"), 3, {}),
+        "broken-pipe": (("gated", "waits"), 2, {}),
     }
 
     @classmethod
@@ -81,7 +89,7 @@ class RunnerTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.tests = os.path.join(cls.tmp.name, "tests")
         os.makedirs(cls.tests)
-        standins = dict(STANDINS, idle=timed(1000, "# cpu: idle\n"), busy=timed(1000),
+        standins = dict(STANDINS, idle=timed(1000, "# cpu: idle\n"), busy=timed(1000), waits2=STANDINS["waits"],
                         short=timed(100), middle=timed(300), long=timed(600))
         for name, body in standins.items():
             with open(os.path.join(cls.tests, name + ".exp"), "w") as f:
@@ -147,7 +155,9 @@ class RunnerTest(unittest.TestCase):
     def test_bad_usage_exits_2_and_names_the_fix(self):
         for key, said in (("unknown", "unknown test 'nosuch'. Known tests"),
                           ("bad-shard", "SHARD=3/2: use SHARD=I/N"),
-                          ("bad-jobs", "JOBS=0: use a number")):
+                          ("bad-jobs", "JOBS=0: use a number"),
+                          ("twice", "TESTS names passes twice"),
+                          ("bad-duration", "DURATION=soon: use the seconds")):
             with self.subTest(key):
                 code, out, err = self.finished(key)
                 self.assertEqual(code, 2)
@@ -191,16 +201,19 @@ class RunnerTest(unittest.TestCase):
         t = self.times("order")
         self.assertGreaterEqual(t["short"][0], t["middle"][1])
 
+    def wait_for(self, paths_):
+        deadline = time.monotonic() + 30
+        while not all(os.path.exists(p) for p in paths_) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.1)
+
     def test_interrupt_bails_out_and_kills_every_guest(self):
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             with self.subTest(signal=sig.name):
                 key = "interrupt-" + sig.name
-                proc = self.start(key, ("passes", "waits", "hangs"), 3, {})
-                pids = [os.path.join(self.results(key), n, "guest.pid") for n in ("waits", "hangs")]
-                deadline = time.monotonic() + 20
-                while not all(os.path.exists(p) for p in pids) and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                time.sleep(0.1)
+                proc = self.started[key]
+                pids = [os.path.join(self.results(key), n, "guest.pid") for n in ("waits", "waits2")]
+                self.wait_for(pids)
                 proc.send_signal(sig)
                 out, err = proc.communicate(timeout=20)
                 self.assertEqual(proc.returncode, 130, out + err)
@@ -208,6 +221,19 @@ class RunnerTest(unittest.TestCase):
                 self.assertFalse(os.path.exists(os.path.join(self.results(key), "summary.json")))
                 for p in pids:
                     self.assertFalse(alive(read_pid(p)), p)
+
+    def test_a_runner_that_fails_kills_every_guest(self):
+        """Its stdout gone (make test | head), the runner fails: no guest outlives it."""
+        key = "broken-pipe"
+        proc = self.started[key]
+        pid_file = os.path.join(self.results(key), "waits", "guest.pid")
+        self.wait_for([pid_file])
+        proc.stdout.close()
+        open(self.results(key) + ".times.go", "w").close()
+        proc.wait(timeout=20)
+        proc.stderr.close()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertFalse(alive(read_pid(pid_file)))
 
 
 class WatchTest(unittest.TestCase):

@@ -39,4 +39,4 @@ class SuiteListTest(unittest.TestCase):
         self.suite('storm-exit', None)
         self.write_doc(suite_list.markdown(self.tests))
         self.assertEqual(suite_list.doc_problems(self.tests, self.doc),
-                         ['tests/storm-exit.exp has no "# summary:" header'])
+                         ['%s has no "# summary:" header' % os.path.join(self.tests, 'storm-exit.exp')])

@@ -3,7 +3,8 @@
 
 The chain, each step overriding the one before:
   1. the suite's exit status (kselftest codes: tests/harness/exit-codes), or a
-     time-out (timeout(1): 124, 137 after -k), with the suite's own reason;
+     time-out (the runner's 124, or 137 when TERM was not enough), with the
+     suite's own reason;
   2. a console flood; a passing guest that did not power off cleanly;
   3. a crash report in the console (crash-patterns), unless the suite was
      skipped, or it failed as expected (XFAIL) and the report is one an
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from .facts import Entry, Facts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# timeout(1)'s status when it stopped the suite, and when -k had to kill it.
+# The runner's status for a suite it stopped at its limit, and for one that
+# TERM did not stop and KILL did: timeout(1)'s two.
 TIMEOUT_CODES = (124, 137)
 # Every verdict, in the order the totals list them (KTAP, summary.json).
 VERDICTS = ("pass", "fail", "xfail", "xpass", "skip", "error")

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # What every suite sources: its results, the guest's console, the walker
-# and the storms. The runner (tests/harness/runner.py) sets TEST_DIR,
-# LINUX, INITRAMFS, MEM, ARGS and BOOT_GUEST.
+# and the storms. The runner (tests/harness/runner.py) sets TEST_DIR and
+# BOOT_GUEST; make test sets LINUX, INITRAMFS, MEM, ARGS and FRAGMENTS.
 
 set lib_dir [file dirname [info script]]
 source [file join $lib_dir results.tcl]
