@@ -64,7 +64,7 @@ def add_build_figures(raw, figs, notes):
         # An unpatched 6.12 tree's KUnit dies on a host over 2696 bytes of
         # XSAVE as the appliance would: the peer shares the series' tree.
         notes.append("KUnit peer: kunit.py run --arch=um on the appliance's own tree, with "
-                     "the series (patches 0013-0016 size UML's FP state by the host): "
+                     "the series (patches 0013-0015 size UML's FP state by the host): "
                      "unpatched 6.12, it could not run on a host over 2696 bytes of XSAVE.")
         figs["build.cold.ratio_appliance_over_kunit"] = make_ratio(
             figs["build.cold.appliance"], figs["build.cold.kunit_config_build"],

@@ -45,7 +45,7 @@ if [ "$xsave" -gt 2696 ] &&
 	! grep -q host_fp_size "$ktree/arch/x86/um/shared/sysdep/ptrace.h" 2>/dev/null; then
 	blocker "$ktree has no host-sized UML FP state, and this host's XSAVE state is $xsave bytes:"
 	blocker "  every guest would die at the first exec of /init (ptrace set fp regs failed, errno = 14)."
-	blocker "  Fix: apply patches/0013-0016 (make KSRC=$ktree APPLY_PATCHES=1), or leave KSRC unset."
+	blocker "  Fix: apply patches/0013-0015 (make KSRC=$ktree APPLY_PATCHES=1), or leave KSRC unset."
 fi
 
 # UML traces its own children: Yama's scope 3 forbids all ptrace.

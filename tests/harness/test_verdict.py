@@ -131,8 +131,8 @@ class VerdictTest(unittest.TestCase):
                 self.assertTrue(self.judge(console=BOOT + line + POWER_DOWN).reason.startswith(label + ": "))
 
     def test_known_boot_deaths_name_cause_and_fix(self):
-        for line, fix in [("userspace - ptrace set fp regs failed, errno = 14\r\n", "patches/0013-0016"),
-                          ("put_fp_registers returned -22\r\n", "patches/0016"),
+        for line, fix in [("userspace - ptrace set fp regs failed, errno = 14\r\n", "patches/0013-0015"),
+                          ("put_fp_registers returned -22\r\n", "patches/0013"),
                           ("ptrace: Operation not permitted\r\n", "ptrace is allowed"),
                           ("/dev/shm must be not mounted noexec\r\n", "TMPDIR")]:
             with self.subTest(line=line):
