@@ -277,6 +277,12 @@ int probe_frame(char *reason, size_t len)
 	fill_pattern(&sig.expect, SEED_MAIN, CLASS_SSE);
 	if (deliver(BY_RAISE, 1, &sig.expect, &got, ON_SIGNAL_COPY, reason, len))
 		return KSFT_FAIL;
+	/* A host without XSAVE (--host-xstate 0) has no XSAVE frame to give. */
+	if (!host.xsave && sw->magic1 == FP_XSTATE_MAGIC1) {
+		snprintf(reason, len, "the frame claims XSAVE (FP_XSTATE_MAGIC1, xfeatures %#llx) on a host without it",
+			 (unsigned long long)sw->xfeatures);
+		return KSFT_FAIL;
+	}
 	host.frame_xsave = host.xsave && sw->magic1 == FP_XSTATE_MAGIC1;
 	host.frame_xfeatures = host.frame_xsave ? sw->xfeatures : 0x3;
 	host.frame_xstate_size = host.frame_xsave ? sw->xstate_size : XSAVE_HDR_OFFSET;
