@@ -23,7 +23,7 @@ import os
 import re
 import statistics
 
-from . import paths, quick
+from . import paths, quick, results
 from .facts import CRASH_PATTERNS, read_text
 # A time-out is "error", which fails: a hung kernel is caught too.
 from .verdict import FAILING
@@ -201,7 +201,7 @@ def print_table(mutants, clean):
     print(f"clean run: {'passed' if clean['passed'] else 'FAILED: ' + ' '.join(clean['failed_suites'])}")
 
 
-def report(out, mutants_dir, suites):
+def report(out, mutants_dir, suites, profile=paths.QUICK_PROFILE):
     names = (read_text(os.path.join(out, 'plan')) or '').split()
     runs = int((read_text(os.path.join(out, 'runs')) or '1').strip())
     mutants = [summarize_mutant(out, mutants_dir, n, runs, suites) for n in names]
@@ -214,23 +214,19 @@ def report(out, mutants_dir, suites):
     result = {'suites': clean_suites, 'runs': runs,
               'seconds': int((read_text(os.path.join(out, 'seconds')) or '0').strip() or 0),
               'mutants': mutants, 'clean': clean}
-    with open(os.path.join(out, 'results.json.tmp'), 'w') as f:
-        json.dump(result, f, indent=2)
-        f.write('\n')
-    os.replace(os.path.join(out, 'results.json.tmp'), os.path.join(out, 'results.json'))
+    results.write_atomically(os.path.join(out, 'results.json'), json.dumps(result, indent=2) + '\n')
     print_table(mutants, clean)
     counts = {k: sum(m['result'] == k for m in mutants)
               for k in ('caught', 'flaky', 'survived', 'build-failed', 'error')}
     print(', '.join(f'{v} {k}' for k, v in counts.items()) + f"; results: {os.path.join(out, 'results.json')}")
-    misses = quick_profile_misses(result, clean_suites)
+    misses = quick_profile_misses(result, clean_suites, quick.read_profile(profile))
     ok = counts['caught'] == len(mutants) and clean['passed'] and not misses
     return 0 if ok else 1
 
 
-def quick_profile_misses(result, suites):
+def quick_profile_misses(result, suites, profile):
     """The quick profile must catch every mutant these runs caught; it is
     judged on the suites it shares with MUTATE_TESTS."""
-    profile = quick.read_profile(paths.QUICK_PROFILE)
     if not set(profile) & set(suites):
         print('quick profile: not checked, it shares no suite with MUTATE_TESTS')
         return []

@@ -38,9 +38,6 @@ class CrashTimeTest(unittest.TestCase):
                          ('kernel panic', None))
 
 
-if __name__ == '__main__':
-    unittest.main()
-
 
 class ReportTest(unittest.TestCase):
     """A mutant with a Suites: line of its own beside one judged by MUTATE_TESTS."""
@@ -55,6 +52,8 @@ class ReportTest(unittest.TestCase):
         self.write(os.path.join(self.out, 'runs'), '1\n')
         self.write(os.path.join(self.mutants, 'storm-bug.patch'), 'Story: s\nUpstream: N/A, synthetic\n')
         self.write(os.path.join(self.mutants, 'fp-bug.patch'), 'Story: f\nUpstream: N/A, synthetic\nSuites: fpstate\n')
+        self.profile = os.path.join(self.tmp.name, 'quick-profile')
+        self.write(self.profile, 'storm-overflow\nfpstate\n')
 
     @staticmethod
     def write(path, text):
@@ -67,7 +66,7 @@ class ReportTest(unittest.TestCase):
 
     def report(self):
         with contextlib.redirect_stdout(io.StringIO()):
-            status = mutate_report.report(self.out, self.mutants, ['storm-overflow'])
+            status = mutate_report.report(self.out, self.mutants, ['storm-overflow'], self.profile)
         with open(os.path.join(self.out, 'results.json')) as f:
             return status, json.load(f)
 
@@ -80,6 +79,16 @@ class ReportTest(unittest.TestCase):
         self.assertEqual([m['result'] for m in results['mutants']], ['caught', 'caught'])
         self.assertEqual(results['suites'], ['fpstate', 'storm-overflow'])
         self.assertEqual(status, 0)
+
+    def test_a_quick_profile_that_misses_a_caught_mutant_fails(self):
+        self.write(self.profile, 'storm-overflow\n')
+        self.result('storm-bug/run1', 'storm-overflow', 'fail')
+        self.result('fp-bug/run1', 'fpstate', 'fail')
+        for suite in ('storm-overflow', 'fpstate'):
+            self.result('clean/run1', suite, 'pass')
+        status, results = self.report()
+        self.assertEqual([m['result'] for m in results['mutants']], ['caught', 'caught'])
+        self.assertEqual(status, 1)
 
     def test_the_clean_run_covers_only_this_runs_mutants(self):
         self.write(os.path.join(self.out, 'plan'), 'fp-bug\n')
@@ -96,3 +105,7 @@ class ReportTest(unittest.TestCase):
         status, results = self.report()
         self.assertFalse(results['clean']['passed'])
         self.assertEqual(status, 1)
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -77,7 +77,9 @@ class RecordedResultsTest(unittest.TestCase):
             results.write_summary(os.path.join(out, "summary.json"), records)
             results.write_junit(os.path.join(out, "junit.xml"), records)
             with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
-                self.assertEqual(json.load(f)["totals"], dict(results.count(records)))
+                # Every negative control and both passing suites pass; the mutant's run fails.
+                self.assertEqual(json.load(f)["totals"], {"pass": 9, "fail": 1, "xfail": 0, "xpass": 0,
+                                                          "skip": 1, "error": 0})
             suites = ET.parse(os.path.join(out, "junit.xml")).getroot()
             failed_checks = sum(c["status"] == "fail" for r in records.values() for c in r["checks"])
             self.assertEqual(suites.get("failures"), str(failed_checks))

@@ -41,5 +41,12 @@ class WorkflowTest(unittest.TestCase):
         self.assertEqual(workflow.make_calls('      - run: cd x && make check\n'), [(['check'], [])])
 
 
+
+class HelpCheckTest(unittest.TestCase):
+    def test_a_variable_without_its_help_line(self):
+        self.assertEqual(workflow.undocumented_variables(MAKEFILE), [])
+        self.assertEqual(workflow.undocumented_variables(MAKEFILE + 'QUIET ?= 1\n'), ['QUIET'])
+
+
 if __name__ == '__main__':
     unittest.main()
