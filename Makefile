@@ -339,6 +339,10 @@ TESTS := $(strip $(shell sed 's/\#.*//' $(QUICK_PROFILE)))
 TEST_CHECK :=
 else ifneq ($(QUICK),)
 $(error QUICK=$(QUICK): use QUICK=1 for the quick profile, or leave it unset for every suite)
+else
+# How make test runs make check first; make mutate, which runs make check
+# once, sets it empty for its many runs of the suites.
+TEST_CHECK := check
 endif
 
 # Checked here, by the runner's own rules, so that a suite name that is no
@@ -353,7 +357,6 @@ endif
 # The harness's own tests run first: a broken judge must not judge guests.
 ## make test: make check, then every suite (TESTS=): KTAP, build/results/
 .PHONY: test
-TEST_CHECK ?= check
 test: $(TEST_CHECK) $(INITRAMFS) $(XSTATE_SHIM) doctor | $(BUILD)/.packages-test
 	@$(call shell_env,$(REPLAY_VARS) SEED SHARD) REPLAY_VARS='$(REPLAY_VARS)' \
 		LINUX=$(LINUX) INITRAMFS=$(INITRAMFS) FRAGMENTS='$(FRAGMENTS)' \
@@ -534,7 +537,7 @@ MUTATE_TESTS ?= $(call suite_group,mutate)
 MUTATE_KSRC ?=
 ## make mutate: each mutant of tests/mutate/mutants/ applied, built and tested (MUTANTS=, RUNS=)
 .PHONY: mutate
-mutate: $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
+mutate: check $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 	@TOP=$(CURDIR) KTREE=$(KTREE) KSRC='$(KSRC)' MUTATE_KSRC='$(MUTATE_KSRC)' \
 		FALLBACK_FIX='$(FALLBACK_FIX)' MUTANTS='$(MUTANTS)' RUNS='$(RUNS)' \
 		MUTATE_TESTS='$(MUTATE_TESTS)' MAKE='$(MAKE)' $(CURDIR)/tests/mutate/mutate.sh

@@ -39,16 +39,12 @@ def makefile_names(makefile_text):
     return targets, variables
 
 
-# Set with ?= but no user's knob: how make test runs make check.
-INTERNAL_VARIABLES = {'TEST_CHECK'}
-
-
 def undocumented_variables(makefile_text):
     """The variables a user may set (VAR ?= ...) with no '## VAR=DEFAULT:
     meaning' line, which make help prints."""
     _, documented = makefile_names(makefile_text)
     settable = re.findall(r'^([A-Z_]+) \?=', makefile_text, re.M)
-    return [v for v in settable if v not in documented and v not in INTERNAL_VARIABLES]
+    return [v for v in settable if v not in documented]
 
 
 def problems(workflow_text, makefile_text, name='the workflow'):
