@@ -161,7 +161,9 @@ goal_packages = $(if $(filter-out check merge-results,$(or $(MAKECMDGOALS),all))
 	$(if $(filter bench,$(MAKECMDGOALS)),$(BENCH_PACKAGES)) \
 	$(if $(filter coverage coverage-report,$(MAKECMDGOALS)),$(COVERAGE_PACKAGES))
 
-$(BUILD)/.packages-goals:
+# The package stamps: each list checked once, and again when the Makefile
+# (where the lists are) changes.
+$(BUILD)/.packages-goals: $(CURDIR)/Makefile
 	@$(CURDIR)/scripts/need-packages.sh "$(or $(MAKECMDGOALS),all)" $(goal_packages)
 	@mkdir -p $(@D) && touch $@
 
@@ -186,7 +188,7 @@ packages:
 	@$(CURDIR)/scripts/need-packages.sh packages $(BUILD_PACKAGES) $(ROOTFS_PACKAGES) $(TEST_PACKAGES) \
 		$(CHECK_PACKAGES) $(HOST_SIM_PACKAGES)
 
-$(BUILD)/.packages-build: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-build: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh kernel $(BUILD_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -259,7 +261,7 @@ $(WALKER_KO): $(WALKER_SRC) $(LINUX)
 walker: $(WALKER_KO)
 
 # --- root filesystem ---------------------------------------------------------
-$(BUILD)/.packages-rootfs: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-rootfs: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh rootfs $(ROOTFS_PACKAGES) $(BUILD_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -295,7 +297,7 @@ storms: $(STORM_BIN)
 # (scripts/doctor.sh), before any guest boots.
 ## make doctor: the host: CPU, XSAVE size, ptrace, TMPDIR, memory (before any boot)
 .PHONY: doctor
-doctor: | $(KTREE_READY)
+doctor: $(SIM_SHIM) | $(KTREE_READY)
 	@$(CURDIR)/scripts/doctor.sh $(KTREE) $(BUILD) $(MEM_MIB)
 
 ## make run: boot the appliance with its shell on this terminal
@@ -309,10 +311,12 @@ REPLAY_VARS := KSRC KASAN FALLBACK_FIX DURATION MEM ARGS HOST_SIM
 # shell_env VAR...: VAR='value' words for a recipe's environment
 shell_env = $(foreach v,$(1),$(v)='$(subst ','\'',$($(v)))')
 HARNESS := $(CURDIR)/tests/harness.sh
-# The interpreter behind python3, found once and only when a recipe runs:
-# a version manager's shim (pyenv's is a shell script) costs 0.5 s a call,
-# and make test, make check and make mutate make dozens.
-PYTHON = $(eval PYTHON := $(shell python3 -c 'import sys; print(sys.executable)'))$(PYTHON)
+# The interpreter behind python3, found once, by the first make: a version
+# manager's shim (pyenv's is a shell script) costs 0.5 s a call, and make
+# test, make check and make mutate make dozens. Sub-makes inherit it.
+ifndef PYTHON
+PYTHON := $(shell python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+endif
 export PYTHON
 # The suites, one NAME.exp each, and the runner (make test, make bench).
 SUITES := $(CURDIR)/tests/suites
@@ -395,7 +399,7 @@ check: | $(BUILD)/.packages-check
 			"shellcheck $(SHELL_SCRIPTS)" \
 		$(HOST_SIM_CHECKS)
 
-$(BUILD)/.packages-check: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-check: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh check $(CHECK_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -414,7 +418,7 @@ gdb: $(INITRAMFS) $(SIM_SHIM) doctor | $(BUILD)/.packages-gdb
 	@BOOT_WRAPPER="$(CURDIR)/scripts/gdb-wrapper.sh $(GDB_ARGS) --args" \
 		$(CURDIR)/scripts/boot-guest.sh $(LINUX) $(INITRAMFS) $(MEM) $(ARGS)
 
-$(BUILD)/.packages-gdb: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-gdb: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh gdb $(GDB_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -434,7 +438,7 @@ SELFTESTS = $(call suite_group,selftest)
 selftest:
 	@$(MAKE) --no-print-directory test TESTS="$(SELFTESTS)"
 
-$(BUILD)/.packages-test: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-test: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh test $(TEST_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -493,7 +497,7 @@ check-host-sim: $(HOST_SIM_TESTS)
 
 check: $(HOST_SIM_TESTS)
 
-$(BUILD)/.packages-host-sim: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-host-sim: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh host-sim $(HOST_SIM_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -519,7 +523,7 @@ coverage-report: | $(BUILD)/.packages-coverage
 	@WALKER_IN_TREE=$(WALKER_IN_TREE) $(CURDIR)/tests/coverage/coverage.sh $(COVERAGE_KOBJ) $(COVERAGE_TREE) \
 		$(COVERAGE_DIR)/results $(COVERAGE_DIR) $(sort $(wildcard $(CURDIR)/patches/[0-9]*.patch))
 
-$(BUILD)/.packages-coverage: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-coverage: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh coverage $(COVERAGE_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
@@ -547,7 +551,7 @@ mutate: check $(KTREE_READY) | $(BUILD)/.packages-test $(BUILD)/.packages-rootfs
 # (KUnit, Debian's user-mode-linux, the host) in build/bench/: bench/README.md.
 ## BENCH_QUICK=0: make bench: 1 skips the cold builds
 BENCH_QUICK ?= 0
-## BENCH_STAGES=all: make bench: the stages to run (boot storms suite console build loop)
+## BENCH_STAGES=boot storms suite console build loop: make bench: the stages to run (and coverage)
 BENCH_STAGES ?= boot storms suite console build loop
 ## BENCH_RUNS=3: make bench: runs per figure
 BENCH_RUNS ?= 3
@@ -564,7 +568,7 @@ bench: $(INITRAMFS) doctor | $(BUILD)/.packages-bench $(BUILD)/.packages-test
 		BENCH_QUICK=$(BENCH_QUICK) BENCH_STAGES="$(BENCH_STAGES)" BENCH_RUNS=$(BENCH_RUNS) \
 		COVERAGE_TESTS="$(COVERAGE_TESTS)" RUN_SUITES='$(RUN_SUITES)' $(CURDIR)/bench/run.sh
 
-$(BUILD)/.packages-bench: | $(BUILD)/.packages-goals
+$(BUILD)/.packages-bench: $(CURDIR)/Makefile | $(BUILD)/.packages-goals
 	@$(CURDIR)/scripts/need-packages.sh bench $(BENCH_PACKAGES)
 	@mkdir -p $(@D) && touch $@
 
