@@ -85,15 +85,6 @@ def make_record(name, directory, judgement, environ):
     }
 
 
-def missing_record(name, directory):
-    """The record of a suite the harness could not judge."""
-    return {"result": "error", "reason": "no result.json in %s: the harness could not judge it" % directory,
-            "duration_s": 0, "seed": None, "checks": [], "runs": {}, "counters": {},
-            "console_log": os.path.join(os.path.abspath(directory), "console.log"),
-            "console_tail": facts_mod.console_tail(directory), "suite_log": [],
-            "replay": "make test TESTS=" + name}
-
-
 def write_atomically(path, text):
     with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(text)
@@ -102,14 +93,6 @@ def write_atomically(path, text):
 
 def write_record(directory, record):
     write_atomically(os.path.join(directory, "result.json"), json.dumps(record, indent=2) + "\n")
-
-
-def read_record(name, directory):
-    try:
-        with open(os.path.join(directory, "result.json"), encoding="utf-8") as f:
-            return json.load(f)
-    except (FileNotFoundError, ValueError):
-        return missing_record(name, directory)
 
 
 def count(records):

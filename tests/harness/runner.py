@@ -119,6 +119,7 @@ class Run:
     clock: Callable[[], float] = time.monotonic
     running: list[Running] = field(default_factory=list)
     lines: dict[str, list[str]] = field(default_factory=dict)
+    records: dict[str, dict] = field(default_factory=dict)
     reported: int = 0
     # Set by Ctrl-C or TERM, acted on between two polls: never halfway
     # through starting or judging a suite.
@@ -180,6 +181,7 @@ class Run:
         judgement = verdict.judge(facts.read_facts(r.dir))
         record = results.make_record(r.suite.name, r.dir, judgement, self.environ)
         results.write_record(r.dir, record)
+        self.records[r.suite.name] = record
         self.lines[r.suite.name] = ktap.suite_lines(r.number, r.suite.name, record,
                                                     record["result"] in verdict.FAILING)
 
@@ -205,7 +207,7 @@ class Run:
         while self.reported < len(self.names):
             self.poll()
             time.sleep(POLL_S)
-        records = {n: results.read_record(n, os.path.join(self.results_dir, n)) for n in self.names}
+        records = {n: self.records[n] for n in self.names}
         results.write_summary(os.path.join(self.results_dir, "summary.json"), records,
                               self.environ.get("SHARD", ""))
         results.write_junit(os.path.join(self.results_dir, "junit.xml"), records)

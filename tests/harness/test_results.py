@@ -132,14 +132,6 @@ class ResultsTest(unittest.TestCase):
     def test_replay_without_make(self):
         self.assertEqual(self.suite("boot", counters="")["replay"], "make test TESTS=boot")
 
-    def test_unjudged_suite_is_an_error(self):
-        os.makedirs(os.path.join(self.tmp, "lost"))
-        record = results.read_record("lost", os.path.join(self.tmp, "lost"))
-        self.assertEqual(record["result"], "error")
-        summary, junit = self.write_both({"lost": record})
-        self.assertEqual(load_json(summary)["totals"]["error"], 1)
-        self.assertXmllintAccepts(junit)
-
     def test_failing_suite_end_to_end(self):
         """A real suite on tests/lib/ (no guest) fails with a hostile reason; the
         runner judges it and writes both files, which stay valid."""
