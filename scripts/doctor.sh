@@ -29,7 +29,12 @@ case $xsave in
 [0-9]*) ;;
 *)
 	blocker "this host does not let a process trace its child (${xsave:-the probe printed nothing}), and UML must:"
-	blocker "  Fix: Yama ptrace_scope 0-2; in a container, allow ptrace (docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined)."
+	# Yama's scope 3 forbids all ptrace, and only a reboot lowers it.
+	if [ "$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)" = 3 ]; then
+		blocker "  kernel.yama.ptrace_scope is 3. Fix: a host with ptrace_scope 0-2 (it can only be lowered by a reboot)."
+	else
+		blocker "  Fix: in a container, allow ptrace (docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined)."
+	fi
 	xsave=0
 	;;
 esac
@@ -46,13 +51,6 @@ if [ "$xsave" -gt 2696 ] &&
 	blocker "$ktree has no host-sized UML FP state, and this host's XSAVE state is $xsave bytes:"
 	blocker "  every guest would die at the first exec of /init (ptrace set fp regs failed, errno = 14)."
 	blocker "  Fix: apply patches/0013-0015 (make KSRC=$ktree APPLY_PATCHES=1), or leave KSRC unset."
-fi
-
-# UML traces its own children: Yama's scope 3 forbids all ptrace.
-scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
-if [ "$scope" = 3 ]; then
-	blocker "kernel.yama.ptrace_scope is 3: no process may ptrace, and UML must."
-	blocker "  Fix: a host with ptrace_scope 0-2 (it can only be lowered by a reboot)."
 fi
 
 # UML maps its memory from TMPDIR (else /dev/shm, then /tmp) with PROT_EXEC.

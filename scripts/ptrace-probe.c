@@ -37,7 +37,11 @@ int main(void)
 		raise(SIGSTOP);
 		_exit(0);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFSTOPPED(status)) {
+	if (waitpid(pid, &status, 0) < 0) {
+		printf("refused: waitpid: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!WIFSTOPPED(status)) {
 		printf("refused: PTRACE_TRACEME: %s\n",
 		       WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "the child did not stop");
 		return 1;
